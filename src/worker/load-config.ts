@@ -1,0 +1,124 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { z } from 'zod';
+
+
+import { configSchema, type Config } from './config-schema.js';
+import { UsageError, errorCode, errorMessage } from './errors.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file the config came from. */
+  path: string;
+  /** Its folder: relative paths in job args are resolved against it. */
+  dir: string;
+  /** Problems worth a line in the log that do not stop the worker. */
+  warnings: string[];
+}
+
+/**
+ * Reads and validates the config file. Every problem becomes one UsageError that lists all of
+ * them, so a user fixes the file in one go; `NEXUS_API_KEY` in `env` replaces `apiKey`.
+ */
+export async function loadConfig(
+  configPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LoadedConfig> {
+  const absolute = path.resolve(configPath);
+  const text = await readConfigText(absolute);
+  const raw = parseJson(absolute, text);
+
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && env.NEXUS_API_KEY) {
+    (raw as Record<string, unknown>).apiKey = env.NEXUS_API_KEY;
+  }
+
+  const parsed = configSchema.safeParse(raw, { error: plainMessage });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${describeIssue(issue)}`);
+    throw new UsageError(`Config file ${absolute} is invalid:\n${lines.join('\n')}`);
+  }
+
+  const warnings = await permissionWarnings(absolute);
+  return { config: parsed.data, path: absolute, dir: path.dirname(absolute), warnings };
+}
+
+async function readConfigText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') {
+      throw new UsageError(
+        `Config file not found: ${file} (pass --config PATH, or copy config.example.json)`,
+      );
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new UsageError(`Config file ${file} cannot be read: permission denied`);
+    }
+    if (code === 'EISDIR') throw new UsageError(`Config path ${file} is a folder, not a file`);
+    throw new UsageError(`Config file ${file} cannot be read: ${errorMessage(error)}`);
+  }
+}
+
+function parseJson(file: string, text: string): unknown {
+  if (text.trim() === '') throw new UsageError(`Config file ${file} is empty`);
+
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const where = describePosition(text, errorMessage(error));
+    throw new UsageError(`Config file ${file} is not valid JSON${where}: ${errorMessage(error)}`);
+  }
+}
+
+/** Turns V8's "at position N" into a line and column a person can find. */
+function describePosition(text: string, message: string): string {
+  const match = /position (\d+)/.exec(message);
+  if (!match) return '';
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (line ${line}, column ${column})`;
+}
+
+/** Plainer words than the library's defaults for the two mistakes people make most. */
+function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_type') return undefined;
+  if (issue.input === undefined) return 'is required';
+  if (issue.expected === 'int') return 'must be a whole number';
+  return `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return article(typeof value);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? formatPath(issue.path) : '(top level)';
+  return `${where}: ${issue.message}`;
+}
+
+/** `['jobs', 0, 'args', 2]` → `jobs[0].args[2]`. */
+export function formatPath(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      return index === 0 ? String(segment) : `.${String(segment)}`;
+    })
+    .join('');
+}
+
+async function permissionWarnings(file: string): Promise<string[]> {
+  if (process.platform === 'win32') return [];
+  const { mode } = await stat(file);
+  if ((mode & 0o044) === 0) return [];
+  const octal = (mode & 0o777).toString(8);
+  return [`Config file ${file} is readable by other users (mode ${octal}); run: chmod 600 ${file}`];
+}
