@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { jobTypes } from '../jobs/registry.js';
 import type { JobType } from '../jobs/job-type.js';
+import { notifyOnSchema, notifySchema } from '../notify/notify-config.js';
 
 const jobIdSchema = z
   .string()
@@ -16,6 +17,8 @@ const jobFields = {
   description: z.string(),
   intervalMinutes: z.int().positive(),
   notifyAgentId: z.string().min(1).optional(),
+  /** When to notify notifyAgentId; "activity" unless set. */
+  notifyOn: notifyOnSchema.optional(),
 };
 
 function jobSchemaFor(jobType: JobType) {
@@ -43,7 +46,10 @@ export const configSchema = z
     $schema: z.string().optional(),
     url: z.url({
       protocol: /^https?$/,
-      error: 'must be an http(s) URL such as https://example.azurewebsites.net/api',
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required'
+          : 'must be an http(s) URL such as https://example.azurewebsites.net/api',
     }),
     apiKey: z
       .string({ error: 'is required (or set NEXUS_API_KEY)' })
@@ -60,6 +66,10 @@ export const configSchema = z
       .prefault({}),
     /** Where run times, results and ledgers are kept; a folder per config file by default. */
     stateDir: z.string().min(1).optional(),
+    /** How to wake an agent; `openclaw agent --agent … --message …` unless set. */
+    notify: notifySchema.optional(),
+    /** On SIGINT/SIGTERM, how long the run and notifications in flight may take; 30 unless set. */
+    shutdownGraceSeconds: z.number().min(0).optional(),
     jobs: z.array(jobSchema).min(1, 'must list at least one job'),
   })
   .superRefine((config, context) => {

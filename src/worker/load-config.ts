@@ -67,22 +67,48 @@ function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const where = describePosition(text, errorMessage(error));
-    throw new UsageError(`Config file ${file} is not valid JSON${where}: ${errorMessage(error)}`);
+    const { reason, position } = describeJsonError(text, errorMessage(error));
+    const where = position === undefined ? '' : ` at ${lineAndColumn(text, position)}`;
+    throw new UsageError(`Config file ${file} is not valid JSON${where}: ${reason}`);
   }
 }
 
-/** Turns V8's "at position N" into a line and column a person can find. */
-function describePosition(text: string, message: string): string {
-  const match = /position (\d+)/.exec(message);
-  if (!match) return '';
-  const before = text.slice(0, Number(match[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return ` (line ${line}, column ${column})`;
+/**
+ * V8's message quotes a piece of the file, which may hold the API key: keep only the reason,
+ * and find the position ourselves when V8 does not give it.
+ */
+function describeJsonError(text: string, message: string): { reason: string; position?: number } {
+  const reason = message.replace(/,\s*".*" is not valid JSON$/s, '').replace(/ in JSON at.*$/s, '');
+  const given = /at position (\d+)/.exec(message);
+  if (given) return { reason, position: Number(given[1]) };
+
+  const token = /^Unexpected token '(.)'/.exec(message)?.[1];
+  return { reason, position: token === undefined ? undefined : firstOutsideStrings(text, token) };
 }
 
-/** Plainer words than the library's defaults for the two mistakes people make most. */
+function firstOutsideStrings(text: string, token: string): number | undefined {
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === token) {
+      return index;
+    } else if (char === '"') {
+      inString = true;
+    }
+  }
+  return undefined;
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}
+
 function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'is required';

@@ -27,7 +27,21 @@ function validConfig(overrides: Record<string, unknown> = {}) {
 const cases: Array<{ name: string; text: string; expect: RegExp[] }> = [
   { name: 'empty file', text: '', expect: [/is empty/] },
   { name: 'not JSON', text: '{"url": "x",', expect: [/not valid JSON/] },
-  { name: 'bad JSON with position', text: '{\n  "url": \'x\'\n}', expect: [/line 2, column/] },
+  {
+    name: 'bad JSON with position',
+    text: '{\n  "url": \'x\'\n}',
+    expect: [/at line 2, column 10/],
+  },
+  {
+    name: 'bad JSON next to the key, which is not echoed',
+    text: `{"apiKey": "${KEY}" "url": 1}`,
+    expect: [/not valid JSON at line 1, column \d+/],
+  },
+  {
+    name: 'unterminated JSON',
+    text: `{"apiKey": "${KEY}", "url": "http://x`,
+    expect: [/not valid JSON/],
+  },
   { name: 'top level array', text: '[]', expect: [/\(top level\): must be an object/] },
   { name: 'top level null', text: 'null', expect: [/must be an object, not null/] },
   {
