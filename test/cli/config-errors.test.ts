@@ -77,7 +77,7 @@ const cases: Array<{ name: string; text: string; expect: RegExp[] }> = [
   {
     name: 'unknown job type',
     text: JSON.stringify(validConfig({ jobs: [validJob({ type: 'mail_pull' })] })),
-    expect: [/jobs\[0\]\.type: must be one of "session_upload"/],
+    expect: [/jobs\[0\]\.type: must be one of "session_upload", "webhook_pull"/],
   },
   {
     name: 'duplicate job ids',

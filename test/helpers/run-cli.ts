@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,11 +44,44 @@ export async function runCli(args: string[], options: CliRunOptions = {}): Promi
   );
   clearTimeout(timer);
 
-  for (const secret of options.secrets ?? []) {
-    assert.ok(!stdout.includes(secret), 'the API key appeared on stdout');
-    assert.ok(!stderr.includes(secret), 'the API key appeared on stderr');
-  }
+  assertNoSecrets({ stdout, stderr }, [...(options.secrets ?? []), ...secretsOf(args, env, options.cwd)]);
   return { code, signal, stdout, stderr };
+}
+
+/**
+ * Every secret a run could know: the config's apiKey and notifier token, NEXUS_API_KEY. Found
+ * by reading the config the run was given, so no test can forget to check one.
+ */
+export function secretsOf(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd = process.cwd(),
+): string[] {
+  const secrets: string[] = [];
+  if (env.NEXUS_API_KEY) secrets.push(env.NEXUS_API_KEY);
+
+  const at = args.indexOf('--config');
+  const file = at >= 0 ? args[at + 1] : undefined;
+  if (!file) return secrets;
+  try {
+    const config = JSON.parse(readFileSync(path.resolve(cwd, file), 'utf8')) as {
+      apiKey?: unknown;
+      notify?: { token?: unknown };
+    };
+    for (const value of [config.apiKey, config.notify?.token]) {
+      if (typeof value === 'string' && value.length >= 6) secrets.push(value);
+    }
+  } catch {
+    // A config the test made unreadable or invalid on purpose holds no secret to look for.
+  }
+  return secrets;
+}
+
+export function assertNoSecrets(output: { stdout: string; stderr: string }, secrets: string[]) {
+  for (const secret of secrets) {
+    assert.ok(!output.stdout.includes(secret), 'a secret appeared on stdout');
+    assert.ok(!output.stderr.includes(secret), 'a secret appeared on stderr');
+  }
 }
 
 /** The JobResult that `--job` prints on stdout. */
