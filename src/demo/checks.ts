@@ -10,6 +10,9 @@ export interface DemoFolders {
   /** The demo's copy that the worker works on. */
   sessionsDir: string;
   archiveDir: string;
+  /** The agent's workspace, and the inbox the worker fills inside it. */
+  workspace: string;
+  inboxDir: string;
 }
 
 interface StoredSession {
@@ -23,7 +26,7 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function mark(ok: boolean, text: string): boolean {
+export function mark(ok: boolean, text: string): boolean {
   console.log(`${ok ? '  ok  ' : '  FAIL'}  ${text}`);
   return ok;
 }

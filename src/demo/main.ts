@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 /**
  * `npm run demo`: the worker end to end on this machine. Starts the local Nexus on a free port,
- * copies the bundled OpenClaw sample folder to a temp folder, runs the jobs with `--job` as a
+ * copies the bundled OpenClaw sample folder to a temp folder, runs both jobs with `--job` as a
  * user would, then shows what Nexus stored and what happened on disk.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createLocalNexus } from '../local-nexus/server.js';
 import { checkSessions, type DemoFolders } from './checks.js';
+import { checkInbox, ingestSampleWebhooks } from './webhooks.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliPath = path.join(root, 'dist', 'cli', 'main.js');
@@ -37,9 +38,20 @@ async function main(): Promise<number> {
     console.log(`(exit code ${code})`);
 
     heading('What Nexus stored, and what is left on disk');
-    const ok = await checkSessions(nexus.url, apiKey, folders);
+    const sessionsOk = await checkSessions(nexus.url, apiKey, folders);
+
+    heading('Two webhooks arrive at Nexus for agent "main"');
+    await ingestSampleWebhooks(nexus.url, apiKey);
+    heading('$ nexus-worker --config config.json --job main-webhooks');
+    const webhookCode = await runWorker(configPath, 'main-webhooks');
+    console.log(`(exit code ${webhookCode})`);
+
+    heading('What the agent finds in its inbox');
+    const inboxOk = await checkInbox(nexus.url, apiKey, folders);
+
+    const ok = sessionsOk && inboxOk && code === 0 && webhookCode === 0;
     console.log(ok ? '\nEverything checks out.' : '\nSome checks failed: see the lines marked FAIL.');
-    return ok && code === 0 ? 0 : 1;
+    return ok ? 0 : 1;
   } finally {
     await nexus.close();
     if (keep) console.log(`\nKept the demo folder: ${work}`);
@@ -58,10 +70,16 @@ async function prepareFolders(work: string): Promise<DemoFolders> {
     await utimes(path.join(sessionsDir, name), anHourAgo, anHourAgo);
   }
 
+  // OpenClaw makes the workspace; the worker only ever adds the inbox inside it.
+  const workspace = path.join(openclaw, 'workspace');
+  await mkdir(workspace);
+
   return {
     sampleSessionsDir: path.join(sampleDir, 'agents', 'main', 'sessions'),
     sessionsDir,
     archiveDir: path.join(sessionsDir, 'archive'),
+    workspace,
+    inboxDir: path.join(workspace, 'inbox', 'webhooks'),
   };
 }
 
@@ -82,6 +100,13 @@ async function writeConfig(
         description: 'Upload main agent sessions to Nexus',
         intervalMinutes: 60,
         args: [folders.sessionsDir, folders.archiveDir, 'main'],
+      },
+      {
+        id: 'main-webhooks',
+        type: 'webhook_pull',
+        description: 'Deliver webhook items to the main agent',
+        intervalMinutes: 5,
+        args: ['main', folders.workspace],
       },
     ],
   };
