@@ -52,8 +52,8 @@ export const configSchema = z
           : 'must be an http(s) URL such as https://example.azurewebsites.net/api',
     }),
     apiKey: z
-      .string({ error: 'is required (or set NEXUS_API_KEY)' })
-      .min(1, 'is required (or set NEXUS_API_KEY)'),
+      .string({ error: 'is required (or set NEXUS_API_KEY, or the nexus-api-key credential)' })
+      .min(1, 'is required (or set NEXUS_API_KEY, or the nexus-api-key credential)'),
     /** Each request to Nexus gives up after this long; a retry follows. */
     requestTimeoutSeconds: z.number().positive().default(30),
     /** How a request that failed for a passing reason is tried again within a run. */

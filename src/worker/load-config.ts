@@ -5,6 +5,7 @@ import type { z } from 'zod';
 
 
 import { configSchema, type Config } from './config-schema.js';
+import { readApiKeyCredential } from './credentials.js';
 import { UsageError, errorCode, errorMessage } from './errors.js';
 
 export interface LoadedConfig {
@@ -19,7 +20,8 @@ export interface LoadedConfig {
 
 /**
  * Reads and validates the config file. Every problem becomes one UsageError that lists all of
- * them, so a user fixes the file in one go; `NEXUS_API_KEY` in `env` replaces `apiKey`.
+ * them, so a user fixes the file in one go. The key from `NEXUS_API_KEY`, or else from the
+ * systemd credential `nexus-api-key`, replaces `apiKey`.
  */
 export async function loadConfig(
   configPath: string,
@@ -29,9 +31,10 @@ export async function loadConfig(
   const text = await readConfigText(absolute);
   const raw = parseJson(absolute, text);
 
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && env.NEXUS_API_KEY) {
-    (raw as Record<string, unknown>).apiKey = env.NEXUS_API_KEY;
-  }
+  const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+  const keyInFile = isObject && 'apiKey' in raw;
+  const outsideKey = env.NEXUS_API_KEY || (await readApiKeyCredential(env));
+  if (isObject && outsideKey) (raw as Record<string, unknown>).apiKey = outsideKey;
 
   const parsed = configSchema.safeParse(raw, { error: plainMessage });
   if (!parsed.success) {
@@ -39,7 +42,7 @@ export async function loadConfig(
     throw new UsageError(`Config file ${absolute} is invalid:\n${lines.join('\n')}`);
   }
 
-  const warnings = await permissionWarnings(absolute);
+  const warnings = keyInFile ? await permissionWarnings(absolute) : [];
   return { config: parsed.data, path: absolute, dir: path.dirname(absolute), warnings };
 }
 

@@ -62,7 +62,7 @@ const cases: Array<{ name: string; text: string; expect: RegExp[] }> = [
   {
     name: 'apiKey missing',
     text: JSON.stringify({ url: 'http://127.0.0.1:9/api', jobs: [validJob()] }),
-    expect: [/apiKey: is required \(or set NEXUS_API_KEY\)/],
+    expect: [/apiKey: is required \(or set NEXUS_API_KEY/],
   },
   {
     name: 'jobs empty',
@@ -184,7 +184,7 @@ test('an unknown flag exits 2 and points to --help', async () => {
   assert.match(run.stderr, /--help/);
 });
 
-test('NEXUS_API_KEY stands in for a missing apiKey, and a readable config is warned about',
+test('NEXUS_API_KEY stands in for a missing apiKey; no key in the file, no mode warning',
   async (t) => {
     const dir = await makeTempDir(t);
     const file = path.join(dir, 'config.json');
@@ -195,13 +195,25 @@ test('NEXUS_API_KEY stands in for a missing apiKey, and a readable config is war
 
     const run = await runCli(['--config', file, '--job', 'main-sessions', '--dry-run'], {
       env: { NEXUS_API_KEY: KEY },
-      secrets: [KEY],
     });
 
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /\[WARNING\] \[scheduler\] Config file .* is readable by other users/);
+    assert.doesNotMatch(run.stderr, /readable by other users/);
   },
 );
+
+test('a config that holds the key and is readable by others is warned about', async (t) => {
+  const dir = await makeTempDir(t);
+  const file = path.join(dir, 'config.json');
+  const config = validConfig({ jobs: [validJob({ args: [dir, path.join(dir, 'a'), 'main'] })] });
+  await writeFile(file, JSON.stringify(config));
+  await chmod(file, 0o644);
+
+  const run = await runCli(['--config', file, '--job', 'main-sessions', '--dry-run']);
+
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /\[WARNING\] \[scheduler\] Config file .* is readable by other users/);
+});
 
 test('--help and --version exit 0', async () => {
   const help = await runCli(['--help']);
