@@ -6,6 +6,7 @@ import type { Logger } from '../worker/logger.js';
 import {
   NexusAuthError,
   NexusEndpointError,
+  NexusRedirectError,
   NexusUnavailableError,
   TransientError,
 } from './errors.js';
@@ -28,8 +29,10 @@ export interface NexusClientOptions {
   /** Each request's own limit, body included. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Aborts waits and requests when the worker shuts down. */
-  signal?: AbortSignal;
+  /** Shutdown asked: no further attempt and no more waiting, but a request in flight goes on. */
+  stopSignal?: AbortSignal;
+  /** The shutdown grace period ran out: abort the request in flight too. */
+  abortSignal?: AbortSignal;
 }
 
 export interface SessionUpload {
@@ -68,7 +71,10 @@ export class NexusClient {
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
-  private readonly signal: AbortSignal | undefined;
+  private readonly stopSignal: AbortSignal | undefined;
+  private readonly abortSignal: AbortSignal | undefined;
+  /** Ends Retry-After waits: shutdown asked, or the grace period ran out. */
+  private readonly waitSignal: AbortSignal | undefined;
 
   constructor(options: NexusClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -76,7 +82,10 @@ export class NexusClient {
     this.log = options.log;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.signal = options.signal;
+    this.stopSignal = options.stopSignal;
+    this.abortSignal = options.abortSignal;
+    const signals = [options.stopSignal, options.abortSignal].filter((signal) => !!signal);
+    this.waitSignal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
   }
 
   async uploadSession(upload: SessionUpload): Promise<UploadOutcome> {
@@ -129,6 +138,9 @@ export class NexusClient {
     try {
       return await pRetry(
         async () => {
+          if (attempts > 0 && this.stopSignal?.aborted) {
+            throw new AbortError('the worker is shutting down');
+          }
           attempts += 1;
           const answer = await this.attempt(method, path, body);
           settleOrThrow(answer, path);
@@ -141,8 +153,9 @@ export class NexusClient {
           maxTimeout: this.retry.maxDelayMs,
           factor: 2,
           randomize: true,
-          signal: this.signal,
-          shouldRetry: ({ error }) => error instanceof TransientError,
+          // Only the hard signal: p-retry would throw away an answer that arrived after a stop.
+          signal: this.abortSignal,
+          shouldRetry: ({ error }) => error instanceof TransientError && !this.waitSignal?.aborted,
           onFailedAttempt: async ({ error, retriesLeft }) => {
             if (!(error instanceof TransientError) || retriesLeft === 0) return;
             this.log.debug(`${what}: ${error.message}; retrying (${retriesLeft} left)`);
@@ -167,12 +180,15 @@ export class NexusClient {
       const seconds = Math.round(wait / 1000);
       throw new TransientError(`${error.message}; Nexus asked to wait ${seconds}s`);
     }
-    await sleep(wait, undefined, { signal: this.signal });
+    await sleep(wait, undefined, { signal: this.waitSignal });
   }
 
   private async attempt(method: string, path: string, body: unknown): Promise<Answer> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
+    // A timer of our own, not AbortSignal.timeout: that one is unref'd, and a request stuck on a
+    // dropped connection would then let the process exit with the run unfinished.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const signals = [timeout.signal, this.abortSignal].filter((signal) => !!signal);
     const headers: Record<string, string> = { 'x-functions-key': this.apiKey };
     if (body !== undefined) headers['content-type'] = 'application/json';
 
@@ -181,14 +197,18 @@ export class NexusClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal,
+        signal: AbortSignal.any(signals),
+        // A redirect would carry the key, and the body, to wherever it points: never followed.
+        redirect: 'manual',
       });
       const text = await response.text();
       return { status: response.status, text, json: parseJson(text), headers: response.headers };
     } catch (error) {
-      if (this.signal?.aborted) throw new AbortError('the worker is shutting down');
-      if (timeout.aborted) throw new TransientError(`no answer within ${this.timeoutMs} ms`);
+      if (this.abortSignal?.aborted) throw new AbortError('the worker is shutting down');
+      if (timeout.signal.aborted) throw new TransientError(`no answer within ${this.timeoutMs} ms`);
       throw new TransientError(networkReason(error));
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
@@ -196,13 +216,21 @@ export class NexusClient {
 function settleOrThrow(answer: Answer, path: string): void {
   const { status } = answer;
   if (status === 401 || status === 403) throw new AbortError(new NexusAuthError(status));
-  if (status === 404 || status === 405) {
-    throw new AbortError(new NexusEndpointError(status, path.split('?')[0] ?? path));
+  const where = path.split('?')[0] ?? path;
+  if (status === 404 || status === 405) throw new AbortError(new NexusEndpointError(status, where));
+  if (status >= 300 && status < 400) {
+    const location = redirectTarget(answer.headers.get('location'));
+    throw new AbortError(new NexusRedirectError(status, where, location));
   }
   if (TRANSIENT_STATUSES.has(status) || status >= 500) {
     const retryAfter = parseRetryAfter(answer.headers.get('retry-after'));
     throw new TransientError(`HTTP ${status}`, retryAfter);
   }
+}
+
+/** Where a redirect points, without its query: enough to fix the config, nothing more. */
+function redirectTarget(location: string | null): string | undefined {
+  return location ? location.split(/[?#]/)[0] : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -22,6 +22,24 @@ export class NexusEndpointError extends Error {
   }
 }
 
+/**
+ * Nexus answered with a redirect. Following it would send the API key, and a transcript, to
+ * wherever it points, and a POST turned into a GET could pass for an upload: never followed.
+ */
+export class NexusRedirectError extends Error {
+  readonly status: number;
+
+  constructor(status: number, path: string, location: string | undefined) {
+    const where = location ? ` to ${location}` : '';
+    super(
+      `Nexus answered HTTP ${status} for ${path}, a redirect${where}, which the worker does ` +
+        'not follow; set url to the address Nexus serves itself',
+    );
+    this.name = 'NexusRedirectError';
+    this.status = status;
+  }
+}
+
 /** Nexus could not be reached, or kept failing, through every retry. */
 export class NexusUnavailableError extends Error {
   constructor(what: string, attempts: number, lastReason: string) {
@@ -46,6 +64,7 @@ export function isRunFatal(error: unknown): boolean {
   return (
     error instanceof NexusAuthError ||
     error instanceof NexusEndpointError ||
+    error instanceof NexusRedirectError ||
     error instanceof NexusUnavailableError
   );
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jobTypes } from '../jobs/registry.js';
 import type { JobType } from '../jobs/job-type.js';
 import { notifyOnSchema, notifySchema } from '../notify/notify-config.js';
+import { DEFAULT_GRACE_SECONDS } from './shutdown.js';
 
 const jobIdSchema = z
   .string()
@@ -68,8 +69,8 @@ export const configSchema = z
     stateDir: z.string().min(1).optional(),
     /** How to wake an agent; `openclaw agent --agent … --message …` unless set. */
     notify: notifySchema.optional(),
-    /** On SIGINT/SIGTERM, how long the run and notifications in flight may take; 30 unless set. */
-    shutdownGraceSeconds: z.number().min(0).optional(),
+    /** On SIGINT/SIGTERM, how long the run and notifications in flight may take. */
+    shutdownGraceSeconds: z.number().min(0).default(DEFAULT_GRACE_SECONDS),
     jobs: z.array(jobSchema).min(1, 'must list at least one job'),
   })
   .superRefine((config, context) => {

@@ -12,7 +12,10 @@ export interface RunJobOptions {
   baseDir: string;
   stateDir: string;
   log: Logger;
+  /** Shutdown asked: the job finishes the file or item in flight and starts nothing new. */
   signal: AbortSignal;
+  /** The grace period ran out: requests in flight are aborted too. */
+  abortSignal?: AbortSignal;
   dryRun: boolean;
 }
 
@@ -33,7 +36,8 @@ export async function runJob(job: JobConfig, options: RunJobOptions): Promise<Jo
       minDelayMs: config.retry.minDelaySeconds * 1000,
       maxDelayMs: config.retry.maxDelaySeconds * 1000,
     },
-    signal,
+    stopSignal: signal,
+    abortSignal: options.abortSignal ?? signal,
   });
 
   log.info(options.dryRun ? 'Running job (dry run)' : 'Running job');

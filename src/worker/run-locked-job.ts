@@ -6,6 +6,7 @@ import { redact, type Logger } from './logger.js';
 import { runJob } from './run-job.js';
 import { acquireLock, jobLockPath, type LockHolder, type LockRole } from './run-lock.js';
 import type { Shutdown } from './shutdown.js';
+import { abortWhenGraceEnds } from './shutdown-grace.js';
 import { writeRunRecord } from './state-store.js';
 
 export interface LockedRunSettings {
@@ -49,6 +50,7 @@ export async function runLockedJob(
         stateDir,
         log,
         signal: shutdown.signal,
+        abortSignal: abortWhenGraceEnds(shutdown.signal, requestGraceMs(settings)),
         dryRun: settings.dryRun,
       }),
       settings.secrets,
@@ -90,4 +92,10 @@ function maskResult(result: JobResult, secrets: readonly string[]): JobResult {
     message: redact(result.message, secrets),
     errors: result.errors.map((error) => redact(error, secrets)),
   };
+}
+
+/** Requests in flight get most of the grace period; the rest is for saving state. */
+function requestGraceMs(settings: LockedRunSettings): number {
+  const graceMs = settings.loaded.config.shutdownGraceSeconds * 1000;
+  return Math.max(0, graceMs - Math.min(5000, graceMs / 4));
 }

@@ -57,12 +57,12 @@ export async function runEachJobOnce(settings: SchedulerSettings): Promise<JobRe
       continue;
     }
 
-    results.push(await runOnceCatching(job, settings));
+    results.push(await runForResult(job, settings));
   }
   return results;
 }
 
-async function runOnceCatching(job: JobConfig, settings: SchedulerSettings): Promise<JobResult> {
+async function runForResult(job: JobConfig, settings: SchedulerSettings): Promise<JobResult> {
   const log = settings.log.child(job.id);
   try {
     const outcome = await runAndNotify(job, settings, 'once');
@@ -104,7 +104,8 @@ async function initialSchedule(settings: SchedulerSettings): Promise<ScheduledJo
  */
 async function runScheduledJob(entry: ScheduledJob, settings: SchedulerSettings): Promise<void> {
   const log = settings.log.child(entry.jobId);
-  entry.dueAt = performance.now() + entry.intervalMs;
+  const startedAt = performance.now();
+  entry.dueAt = startedAt + entry.intervalMs;
 
   try {
     const outcome = await runAndNotify(entry.job, settings, 'daemon');
@@ -115,6 +116,10 @@ async function runScheduledJob(entry: ScheduledJob, settings: SchedulerSettings)
     log.error(`Job could not run: ${errorMessage(error)}`);
     if (error instanceof Error && error.stack) log.debug(error.stack);
   }
+
+  const finishedAt = performance.now();
+  const next = formatWait(Math.max(0, entry.dueAt - finishedAt));
+  log.debug(`Run ended after ${formatWait(finishedAt - startedAt)}; next run in ${next}`);
 }
 
 async function runAndNotify(

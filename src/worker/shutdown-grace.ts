@@ -25,3 +25,18 @@ export function startGracePeriod(signal: AbortSignal, graceMs: number): GracePer
       Promise.race([work.then((value) => ({ done: true as const, value })), over]),
   };
 }
+
+/**
+ * A signal that fires `graceMs` after `signal`: work in flight may finish within the grace
+ * period, and is cut off when it runs out.
+ */
+export function abortWhenGraceEnds(signal: AbortSignal, graceMs: number): AbortSignal {
+  const controller = new AbortController();
+  const startCountdown = () => {
+    const timer = setTimeout(() => controller.abort(), graceMs);
+    timer.unref();
+  };
+  if (signal.aborted) startCountdown();
+  else signal.addEventListener('abort', startCountdown, { once: true });
+  return controller.signal;
+}

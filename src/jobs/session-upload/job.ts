@@ -8,6 +8,7 @@ import { errorCode, errorMessage } from '../../worker/errors.js';
 import type { JobResult } from '../../worker/job-result.js';
 import type { JobContext, JobType } from '../job-type.js';
 import { runPool } from '../run-pool.js';
+import { dryRunResult } from './dry-run.js';
 import { UnreadableTranscriptError, readTranscript } from './read-transcript.js';
 import {
   isStillRejected,
@@ -27,6 +28,8 @@ interface Tally {
   uploaded: number;
   archived: number;
   empty: number;
+  /** Files that failed; `errors` may also hold problems of the run as a whole. */
+  failed: number;
   errors: string[];
   notes: string[];
   /** Set when the run must not start another upload (bad key, Nexus unreachable, shutdown). */
@@ -53,6 +56,7 @@ async function runSessionUpload(
     uploaded: 0,
     archived: 0,
     empty: 0,
+    failed: 0,
     errors: [],
     notes: [],
     ledgerChanged: false,
@@ -60,8 +64,10 @@ async function runSessionUpload(
 
   const scan = await scanSessionsFolder(sessionsDir, { settleMs: options.settleMinutes * 60_000 });
   reportStore(scan.store, context, tally);
-  const skipLog = context.dryRun ? log.info : log.debug;
-  for (const { name, reason } of scan.skipped) skipLog(`Skipped: ${name} (${reason})`);
+  for (const { name, reason, category } of scan.skipped) {
+    const worthSaying = context.dryRun || category === 'no-session-id';
+    (worthSaying ? log.info : log.debug)(`Skipped: ${name} (${reason})`);
+  }
   for (const { candidate, reason } of scan.waiting) {
     log.info(`Waiting: ${candidate.name} (${reason})`);
   }
@@ -75,19 +81,28 @@ async function runSessionUpload(
   pruneLedger(ledger, scan.ready, tally);
 
   log.info(`Found ${ready.length} completed sessions`);
-  if (context.dryRun) return dryRunResult(ready, args.agentId, context);
+  if (context.dryRun) {
+    const { errors, notes } = tally;
+    const findings = { agentId: args.agentId, maxFileBytes: options.maxFileBytes, errors, notes };
+    return dryRunResult(ready, findings, context);
+  }
 
   await mkdir(archiveDir, { recursive: true, mode: 0o700 });
+  // A run killed while saving the ledger of refused files leaves its temp file in the state folder.
+  await removeStaleTemps(context.stateDir);
   const staleTemps = await removeStaleTemps(archiveDir);
   if (staleTemps > 0) log.info(`Removed ${staleTemps} temp files left by an interrupted run`);
 
-  await runPool(ready, options.concurrency, (candidate) =>
-    processTranscript(candidate, { args, options, context, archiveDir, ledger, tally }),
-  );
+  // The first upload goes alone: a refused key or a Nexus that is down then costs one request,
+  // not one per lane.
+  const files: FileContext = { args, options, context, archiveDir, ledger, tally };
+  const [first, ...rest] = ready;
+  if (first) await processTranscript(first, files);
+  await runPool(rest, options.concurrency, (candidate) => processTranscript(candidate, files));
 
   if (tally.ledgerChanged) await saveLedger(ledger, context, tally);
   if (tally.archived > 0) log.info(`Archived ${tally.archived} files`);
-  log.info(`Job complete: ${tally.uploaded} uploaded, ${tally.errors.length} failed`);
+  log.info(`Job complete: ${tally.uploaded} uploaded, ${tally.failed} failed`);
 
   return toResult(tally, ready.length, args.agentId, context.jobId);
 }
@@ -170,6 +185,7 @@ function handleUploadError(candidate: TranscriptCandidate, error: unknown, file:
   }
 
   const reason = errorMessage(error);
+  tally.failed += 1;
   tally.errors.push(`${candidate.name}: ${reason}`);
   context.log.error(`Upload failed: ${candidate.name}: ${reason}`);
   if (isRunFatal(error) && !tally.stopReason) {
@@ -180,6 +196,7 @@ function handleUploadError(candidate: TranscriptCandidate, error: unknown, file:
 
 /** A refusal that would repeat until the file changes: reported once, then remembered. */
 function reject(candidate: TranscriptCandidate, reason: string, file: FileContext): void {
+  file.tally.failed += 1;
   file.tally.errors.push(`${candidate.name}: ${reason}; left in place`);
   file.context.log.error(`Not uploaded: ${candidate.name}: ${reason}; left in place`);
   file.ledger.set(candidate.name, {
@@ -209,6 +226,7 @@ async function archive(
     context.log.debug(`${candidate.name} ${how} ${where}`);
   } catch (error) {
     const reason = `uploaded but not archived: ${errorMessage(error)}`;
+    tally.failed += 1;
     tally.errors.push(`${candidate.name}: ${reason}`);
     context.log.error(`Archive failed: ${candidate.name}: ${reason}`);
   }
@@ -240,10 +258,18 @@ function reportStore(
   }
 }
 
+/**
+ * Keeps only refusals that still hold: a file that is gone or has changed since it was refused
+ * is forgotten, so an upload that now succeeds leaves no stale entry behind.
+ */
 function pruneLedger(ledger: RejectedLedger, ready: TranscriptCandidate[], tally: Tally): void {
-  const present = new Set(ready.map((candidate) => candidate.name));
+  const stillRejected = new Set(
+    ready
+      .filter((candidate) => isStillRejected(ledger, candidate))
+      .map((candidate) => candidate.name),
+  );
   for (const name of ledger.keys()) {
-    if (!present.has(name)) {
+    if (!stillRejected.has(name)) {
       ledger.delete(name);
       tally.ledgerChanged = true;
     }
@@ -261,25 +287,8 @@ async function saveLedger(ledger: RejectedLedger, context: JobContext, tally: Ta
   }
 }
 
-function dryRunResult(
-  ready: TranscriptCandidate[],
-  agentId: string,
-  context: JobContext,
-): JobResult {
-  for (const candidate of ready) {
-    context.log.info(`Would upload: ${candidate.name} (${candidate.size} bytes)`);
-  }
-  return {
-    jobId: context.jobId,
-    success: true,
-    message: `Dry run: would upload ${ready.length} sessions for ${agentId}`,
-    itemsProcessed: 0,
-    errors: [],
-  };
-}
-
 function toResult(tally: Tally, found: number, agentId: string, jobId: string): JobResult {
-  const failed = tally.errors.length;
+  const { failed } = tally;
   let message = `Uploaded ${tally.uploaded} sessions for ${agentId}`;
   if (failed > 0) message += `, ${failed} failed`;
   if (tally.empty > 0) message += `; archived ${tally.empty} empty files`;
@@ -291,7 +300,7 @@ function toResult(tally: Tally, found: number, agentId: string, jobId: string): 
 
   return {
     jobId,
-    success: failed === 0 && !tally.stopReason,
+    success: tally.errors.length === 0 && !tally.stopReason,
     message,
     itemsProcessed: tally.uploaded,
     errors: tally.errors,

@@ -45,6 +45,8 @@ async function runWebhookPull(
   const { ledger } = loaded;
 
   if (!context.dryRun) {
+    // A run killed while saving the ledger leaves its temp file here, which nothing else reads.
+    await removeStaleTemps(context.stateDir);
     tally.delivered += await finishInterrupted(ledger, context.stateDir, log);
     await prepareInbox(inbox, log);
   }
