@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { agentIdSchema } from '../jobs/agent-id.js';
 import { jobTypes } from '../jobs/registry.js';
 import type { JobType } from '../jobs/job-type.js';
 import { notifyOnSchema, notifySchema } from '../notify/notify-config.js';
@@ -17,7 +18,7 @@ const jobFields = {
   id: jobIdSchema,
   description: z.string(),
   intervalMinutes: z.int().positive(),
-  notifyAgentId: z.string().min(1).optional(),
+  notifyAgentId: agentIdSchema.optional(),
   /** When to notify notifyAgentId; "activity" unless set. */
   notifyOn: notifyOnSchema.optional(),
 };
