@@ -64,6 +64,8 @@ export const configSchema = z
         retries: z.int().min(0).max(10).default(4),
         minDelaySeconds: z.number().min(0).default(1),
         maxDelaySeconds: z.number().min(0).default(30),
+        /** A longer Retry-After ends the run; the request is tried again on the next one. */
+        maxRetryAfterSeconds: z.number().min(0).default(120),
       })
       .prefault({}),
     /** Where run times, results and ledgers are kept; a folder per config file by default. */

@@ -17,6 +17,8 @@ export interface RunJobOptions {
   /** The grace period ran out: requests in flight are aborted too. */
   abortSignal?: AbortSignal;
   dryRun: boolean;
+  /** Handed to the job as `JobContext.progress`. */
+  progress?: (done: number, total: number) => void;
 }
 
 /** Runs one job once. Never throws: a job that throws becomes a failed JobResult. */
@@ -35,6 +37,7 @@ export async function runJob(job: JobConfig, options: RunJobOptions): Promise<Jo
       retries: config.retry.retries,
       minDelayMs: config.retry.minDelaySeconds * 1000,
       maxDelayMs: config.retry.maxDelaySeconds * 1000,
+      maxRetryAfterMs: config.retry.maxRetryAfterSeconds * 1000,
     },
     stopSignal: signal,
     abortSignal: options.abortSignal ?? signal,
@@ -50,6 +53,7 @@ export async function runJob(job: JobConfig, options: RunJobOptions): Promise<Jo
       dryRun: options.dryRun,
       stateDir: jobStateDir(options.stateDir, job.id),
       baseDir: options.baseDir,
+      progress: options.progress,
     });
   } catch (error) {
     const reason = errorMessage(error);

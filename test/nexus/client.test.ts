@@ -5,6 +5,7 @@ import { NexusClient } from '../../src/nexus/client.js';
 import {
   NexusAuthError,
   NexusEndpointError,
+  NexusRedirectError,
   NexusUnavailableError,
 } from '../../src/nexus/errors.js';
 import { createLogger } from '../../src/worker/logger.js';
@@ -148,4 +149,17 @@ test('a server that is down is reported with the connection error', async () => 
   });
 
   await assert.rejects(client.uploadSession(upload), /failed after 2 attempts: ECONNREFUSED/);
+});
+
+test('a redirect is never followed: the key and the transcript go nowhere else', async (t) => {
+  const elsewhere = await startStubServer((_req, res) => sendJson(res, 200, { status: 'ok' }));
+  t.after(() => elsewhere.close());
+  const { client, server } = await withServer((_req, res) => {
+    res.writeHead(307, { location: `${elsewhere.url}/sessions` });
+    res.end();
+  }, t);
+
+  await assert.rejects(client.uploadSession(upload), NexusRedirectError);
+  assert.equal(server.requests.length, 1, 'a redirect is not retried');
+  assert.equal(elsewhere.requests.length, 0);
 });
