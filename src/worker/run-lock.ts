@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { TEMP_SUFFIX, tempPathFor } from '../fs/durable.js';
 import { errorCode, errorMessage } from './errors.js';
 import { formatTimestamp, type Logger } from './logger.js';
 import { isSameProcessRunning, processStartTime } from './process-identity.js';
@@ -79,21 +80,34 @@ export async function acquireLock(file: string, role: LockRole, log: Logger): Pr
   return { acquired: false, holder: undefined };
 }
 
+/**
+ * Writes the holder to a temp file and links it into place, so a lock file is never seen empty:
+ * a process killed halfway leaves at most a temp file, which a later acquire removes.
+ */
 async function createLockFile(file: string, holder: LockHolder): Promise<boolean> {
-  let handle;
+  await removeOldTemps(path.dirname(file));
+  const temp = tempPathFor(file);
   try {
-    handle = await open(file, 'wx', 0o600);
+    await writeFile(temp, `${JSON.stringify(holder)}\n`, { mode: 0o600, flag: 'wx' });
+    await link(temp, file);
+    return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     throw new Error(`Cannot create lock file ${file}: ${errorMessage(error)}`, { cause: error });
-  }
-
-  try {
-    await handle.writeFile(`${JSON.stringify(holder)}\n`);
   } finally {
-    await handle.close();
+    await unlink(temp).catch(() => undefined);
   }
-  return true;
+}
+
+/** Temp files of lock writers killed before they could clean up; young ones may be in use. */
+async function removeOldTemps(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.endsWith(TEMP_SUFFIX)) continue;
+    const temp = path.join(dir, name);
+    const age = await stat(temp).then((info) => Date.now() - info.mtimeMs, () => 0);
+    if (age > UNWRITTEN_LOCK_MS) await unlink(temp).catch(() => undefined);
+  }
 }
 
 async function readHolder(file: string): Promise<LockHolder | 'gone' | 'unreadable'> {
