@@ -1,10 +1,13 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 
-import { Decompress } from 'fzstd';
-
+import { decodeZstdFrame } from '../../fs/decode-zstd-frame.js';
 import { hashBytes } from '../../fs/file-hash.js';
-import { errorCode, errorMessage } from '../../worker/errors.js';
+import {
+  type ZstdFrame,
+  ZstdFormatError,
+  frameContentMismatch,
+  splitZstdFrames,
+} from '../../fs/zstd-frames.js';
 
 export interface TranscriptBody {
   /** The JSONL text, exactly as written (a byte-order mark is kept). */
@@ -56,29 +59,51 @@ async function readAll(file: string): Promise<Uint8Array> {
   }
 }
 
-/** Decompresses chunk by chunk so that a file that inflates past `maxBytes` is refused early. */
+/**
+ * Decompresses frame by frame, checking each frame's content against the size and checksum in its
+ * header, and refuses a file that inflates past `maxBytes` as soon as it is known to.
+ */
 async function decompressFile(file: string, maxBytes: number): Promise<Uint8Array> {
+  const archive = await readAll(file);
   const parts: Uint8Array[] = [];
   let total = 0;
-  const stream = new Decompress((data) => {
-    total += data.byteLength;
-    if (total > maxBytes) {
-      throw new UnreadableTranscriptError(
-        `decompressed size is over the limit of ${maxBytes} bytes`,
-      );
-    }
-    parts.push(data);
-  });
 
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
-      stream.push(chunk as Uint8Array);
+    for (const frame of splitZstdFrames(archive)) {
+      const content = decompressFrame(frame, { maxBytes, bytesSoFar: total });
+      const mismatch = frameContentMismatch(frame, content);
+      if (mismatch) throw new UnreadableTranscriptError(`${mismatch}: the archive is damaged`);
+      parts.push(content);
+      total += content.byteLength;
     }
-    stream.push(new Uint8Array(0), true);
   } catch (error) {
-    if (error instanceof UnreadableTranscriptError || errorCode(error)) throw error;
-    throw new UnreadableTranscriptError(`not a valid zstd file (${errorMessage(error)})`);
+    if (!(error instanceof ZstdFormatError)) throw error;
+    throw new UnreadableTranscriptError(`not a valid zstd file (${error.message})`);
   }
 
   return Buffer.concat(parts, total);
+}
+
+function decompressFrame(
+  frame: ZstdFrame,
+  limit: { maxBytes: number; bytesSoFar: number },
+): Uint8Array {
+  const tooLarge = () =>
+    new UnreadableTranscriptError(`decompressed size is over the limit of ${limit.maxBytes} bytes`);
+  const room = limit.maxBytes - limit.bytesSoFar;
+  // Refused from the header alone, before fzstd sizes a buffer for that much content.
+  if (frame.contentSize !== undefined && frame.contentSize > room) throw tooLarge();
+
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  decodeZstdFrame(frame, {
+    maxContentBytes: room,
+    onData: (data) => {
+      size += data.byteLength;
+      if (size > room) throw tooLarge();
+      parts.push(data);
+    },
+  });
+
+  return Buffer.concat(parts, size);
 }
