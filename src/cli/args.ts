@@ -2,20 +2,35 @@ import { parseArgs } from 'node:util';
 
 import { UsageError } from '../worker/errors.js';
 
+/** What to do besides running jobs: `nexus-worker status`, `nexus-worker check`. */
+export type CliCommand = 'status' | 'check';
+
+const COMMANDS: readonly CliCommand[] = ['status', 'check'];
+
 export interface CliOptions {
+  /** Undefined for the spec's own modes: the daemon, `--once` and `--job`. */
+  command?: CliCommand;
   config: string;
   job?: string;
   once: boolean;
   verbose: boolean;
   dryRun: boolean;
+  /** `status --json`: one JSON document on stdout instead of the table. */
+  json: boolean;
   help: boolean;
   version: boolean;
 }
 
 export const HELP = `usage: nexus-worker [-h] [--config CONFIG] [--job JOB] [--once] [--verbose]
                     [--dry-run] [--version]
+       nexus-worker status [--config CONFIG] [--json]
+       nexus-worker check [--config CONFIG]
 
 Nexus Worker - syncs data between OpenClaw and Nexus
+
+commands:
+  status           Show each job's last run and next run, and what is running now
+  check            Check the config, Nexus and the API key, the folders and the notifier
 
 options:
   -h, --help       Show this help and exit
@@ -25,6 +40,7 @@ options:
   --verbose        Enable debug logging
   --dry-run        Show what would be done; upload, move and delete nothing
                    (with --job or --once)
+  --json           With status: print JSON for machines instead of the table
   --version        Print the version and exit
 
 With neither --job nor --once, nexus-worker runs as a daemon: each job runs when its
@@ -33,6 +49,8 @@ NEXUS_API_KEY, when set, replaces the config's apiKey.
 
 Exit status: 0 success, 1 a job failed, 2 bad flags or config,
 3 another nexus-worker is running (the daemon, or the same job).
+status exits 1 when a job's last run failed or a job is overdue; check exits 1 when a check
+failed.
 `;
 
 export function parseCliArgs(argv: string[]): CliOptions {
@@ -41,7 +59,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     parsed = parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         help: { type: 'boolean', short: 'h', default: false },
         config: { type: 'string', default: 'config.json' },
@@ -49,6 +67,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         once: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
         version: { type: 'boolean', default: false },
       },
     });
@@ -57,7 +76,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new UsageError(`${reason}\nRun nexus-worker --help for the options.`);
   }
 
-  const { values } = parsed;
+  const { values, positionals } = parsed;
+  const command = readCommand(positionals);
+  if (command) checkCommandFlags(command, values);
+  if (values.json && command !== 'status') {
+    throw new UsageError('--json goes with status: nexus-worker status --json');
+  }
   if (values.job !== undefined && values.job.trim() === '') {
     throw new UsageError('--job needs a job id from the config');
   }
@@ -69,12 +93,40 @@ export function parseCliArgs(argv: string[]): CliOptions {
   }
 
   return {
+    command,
     config: values.config,
     job: values.job,
     once: values.once,
     verbose: values.verbose,
     dryRun: values['dry-run'],
+    json: values.json,
     help: values.help,
     version: values.version,
   };
+}
+
+function readCommand(positionals: string[]): CliCommand | undefined {
+  const [first, ...extra] = positionals;
+  if (first === undefined) return undefined;
+
+  const command = COMMANDS.find((known) => known === first);
+  if (!command) {
+    throw new UsageError(
+      `Unknown command "${first}": the commands are ${COMMANDS.join(' and ')}; without one, ` +
+        'nexus-worker runs its jobs. Run nexus-worker --help for the options.',
+    );
+  }
+  if (extra.length > 0) {
+    throw new UsageError(`${command} takes no further arguments, but was given "${extra[0]}"`);
+  }
+  return command;
+}
+
+/** Flags that run jobs make no sense with a command that only looks. */
+function checkCommandFlags(command: CliCommand, values: Record<string, unknown>): void {
+  for (const flag of ['job', 'once', 'dry-run']) {
+    if (values[flag] !== undefined && values[flag] !== false) {
+      throw new UsageError(`--${flag} does not go with ${command}: ${command} runs no job`);
+    }
+  }
 }

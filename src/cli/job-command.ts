@@ -6,6 +6,7 @@ import { handleShutdownSignals } from '../worker/shutdown.js';
 import { resolveStateDir } from '../worker/state-dir.js';
 import type { CommandInput } from './command.js';
 import { ExitCode } from './exit-codes.js';
+import { jobProgress } from './progress-line.js';
 
 /**
  * `--job ID`: runs that job now, prints its JobResult on stdout and answers the exit code.
@@ -31,7 +32,10 @@ export async function runJobCommand(input: CommandInput, jobId: string): Promise
       dryRun: input.cli.dryRun,
       secrets: input.secrets,
       role: 'job',
+      progress: input.progress && jobProgress(input.progress, job.id, job.type),
     });
+    // The JobResult goes to stdout, which is the same terminal: the line must be gone first.
+    input.progress?.clear();
 
     if (outcome.kind === 'busy') {
       throw new UsageError(
@@ -44,6 +48,7 @@ export async function runJobCommand(input: CommandInput, jobId: string): Promise
     process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
     return outcome.result.success ? ExitCode.ok : ExitCode.failed;
   } finally {
+    input.progress?.clear();
     letExit();
     shutdown.dispose();
   }

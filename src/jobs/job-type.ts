@@ -17,6 +17,8 @@ export interface JobContext {
   stateDir: string;
   /** Folder that relative paths in the job's args are resolved against (the config's). */
   baseDir: string;
+  /** Told after each file or item, for a progress line on a terminal; absent otherwise. */
+  progress?: (done: number, total: number) => void;
 }
 
 /**

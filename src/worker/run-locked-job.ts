@@ -20,6 +20,8 @@ export interface LockedRunSettings {
   secrets: readonly string[];
   /** Who runs the job, for the message another process sees when it finds the lock taken. */
   role: LockRole;
+  /** Told after each file or item of the run: a `--job` run on a terminal shows it. */
+  progress?: (done: number, total: number) => void;
 }
 
 export type JobRunOutcome =
@@ -52,6 +54,7 @@ export async function runLockedJob(
         signal: shutdown.signal,
         abortSignal: abortWhenGraceEnds(shutdown.signal, requestGraceMs(settings)),
         dryRun: settings.dryRun,
+        progress: settings.progress,
       }),
       settings.secrets,
     );

@@ -68,8 +68,11 @@ async function runSessionUpload(
     const worthSaying = context.dryRun || category === 'no-session-id';
     (worthSaying ? log.info : log.debug)(`Skipped: ${name} (${reason})`);
   }
-  for (const { candidate, reason } of scan.waiting) {
-    log.info(`Waiting: ${candidate.name} (${reason})`);
+  // A busy folder can hold thousands of fresh files: one line says how many, debug says which.
+  const waitLog = context.dryRun || scan.waiting.length <= 10 ? log.info : log.debug;
+  for (const { candidate, reason } of scan.waiting) waitLog(`Waiting: ${candidate.name} (${reason})`);
+  if (scan.waiting.length > 10) {
+    log.info(`Waiting: ${scan.waiting.length} transcripts locked or changed recently`);
   }
 
   const ledger = await loadRejected(context.stateDir);
@@ -96,9 +99,15 @@ async function runSessionUpload(
   // The first upload goes alone: a refused key or a Nexus that is down then costs one request,
   // not one per lane.
   const files: FileContext = { args, options, context, archiveDir, ledger, tally };
+  let done = 0;
+  const processAndCount = async (candidate: TranscriptCandidate) => {
+    await processTranscript(candidate, files);
+    done += 1;
+    context.progress?.(done, ready.length);
+  };
   const [first, ...rest] = ready;
-  if (first) await processTranscript(first, files);
-  await runPool(rest, options.concurrency, (candidate) => processTranscript(candidate, files));
+  if (first) await processAndCount(first);
+  await runPool(rest, options.concurrency, processAndCount);
 
   if (tally.ledgerChanged) await saveLedger(ledger, context, tally);
   if (tally.archived > 0) log.info(`Archived ${tally.archived} files`);
