@@ -14,6 +14,9 @@ export type MoveOutcome =
 
 const MAX_NAME_TRIES = 100;
 
+/** The longest file name most file systems take; a `.dup-` name is cut to fit it. */
+const MAX_NAME_BYTES = 255;
+
 /**
  * Moves `source` into `folder` without ever overwriting or losing a file. A taken name with the
  * same bytes counts as done; a taken name with other bytes gets `.dup-<sha>` added. Within one
@@ -32,7 +35,8 @@ export async function moveIntoFolder(source: string, folder: string): Promise<Mo
     let attempt = 0;
     while (attempt < MAX_NAME_TRIES) {
       const suffix = attempt === 0 ? '' : await duplicateSuffix(attempt);
-      const target = path.join(folder, `${name}${suffix}`);
+      const kept = cutToBytes(name, MAX_NAME_BYTES - suffix.length);
+      const target = path.join(folder, `${kept}${suffix}`);
       const result = await placeAt(staged ?? source, target);
 
       if (result === 'cross-device') {
@@ -94,7 +98,8 @@ async function placeAt(from: string, target: string): Promise<'placed' | 'taken'
 
 /** A synced copy inside the archive folder, under a temp name, ready to be linked into place. */
 async function stageCopy(source: string, folder: string): Promise<string> {
-  const staged = tempPathFor(path.join(folder, path.basename(source)));
+  // A short fixed base: the source's own name plus the temp parts could pass 255 bytes.
+  const staged = tempPathFor(path.join(folder, 'archive-copy'));
   await copyFile(source, staged, constants.COPYFILE_EXCL);
 
   const handle = await open(staged, 'r+');
@@ -104,6 +109,20 @@ async function stageCopy(source: string, folder: string): Promise<string> {
     await handle.close();
   }
   return staged;
+}
+
+/** The longest start of `name` that fits in `maxBytes` of UTF-8, never splitting a character. */
+function cutToBytes(name: string, maxBytes: number): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name;
+
+  let bytes = 0;
+  let end = 0;
+  for (const char of name) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > maxBytes) break;
+    end += char.length;
+  }
+  return name.slice(0, end);
 }
 
 async function removeSource(source: string): Promise<void> {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import pRetry, { AbortError } from 'p-retry';
 
-import type { Logger } from '../worker/logger.js';
+import { redact, type Logger } from '../worker/logger.js';
 import {
   NexusAuthError,
   NexusEndpointError,
@@ -93,11 +93,16 @@ export class NexusClient {
       if (reply.status === 200 && reply.json === undefined) {
         throw new TransientError('HTTP 200 with an answer that is not JSON');
       }
+      // `null` or `"ok"` is not Nexus saying it stored the file: archiving on it could lose one.
+      if (reply.status === 200 && !isJsonObject(reply.json)) {
+        throw new TransientError('HTTP 200 with an answer that is not a JSON object');
+      }
     });
 
     if (answer.status >= 200 && answer.status < 300) return { kind: 'stored' };
     if (answer.status === 409) return { kind: 'duplicate' };
-    return { kind: 'rejected', status: answer.status, reason: describeAnswer(answer) };
+    const reason = describeAnswer(answer, this.apiKey);
+    return { kind: 'rejected', status: answer.status, reason };
   }
 
   /** The raw pending-items answer; the caller validates its shape. */
@@ -110,7 +115,7 @@ export class NexusClient {
     });
 
     if (answer.status !== 200) {
-      throw new Error(`pending items request answered ${describeAnswer(answer)}`);
+      throw new Error(`pending items request answered ${describeAnswer(answer, this.apiKey)}`);
     }
     return answer.json;
   }
@@ -118,7 +123,7 @@ export class NexusClient {
   async deleteItems(ids: readonly string[]): Promise<void> {
     const answer = await this.send('DELETE', '/webhook/items', { ids });
     if (answer.status < 200 || answer.status >= 300) {
-      throw new Error(`delete request answered ${describeAnswer(answer)}`);
+      throw new Error(`delete request answered ${describeAnswer(answer, this.apiKey)}`);
     }
   }
 
@@ -242,10 +247,20 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** `HTTP 400: sessionId is not a UUID`, using the answer's error field when it has one. */
-function describeAnswer(answer: Answer): string {
+function isJsonObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `HTTP 400: sessionId is not a UUID`, using the answer's error field when it has one. A server
+ * that echoes the request may quote the key; the reason ends up in logs and state files.
+ */
+function describeAnswer(answer: Answer, apiKey: string): string {
   const json = answer.json as { error?: unknown } | undefined;
-  const detail = typeof json?.error === 'string' ? json.error : answer.text.slice(0, 200).trim();
+  const error = typeof json?.error === 'string' ? json.error : undefined;
+  // Masked before it is cut short, so that no cut leaves a piece of the key behind.
+  const masked = redact(error ?? answer.text, [apiKey]);
+  const detail = error === undefined ? masked.slice(0, 200).trim() : masked;
   return detail ? `HTTP ${answer.status}: ${detail}` : `HTTP ${answer.status}`;
 }
 

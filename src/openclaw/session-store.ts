@@ -6,6 +6,7 @@
  * a crash has left it at 0 bytes before, and treating that as empty would upload and move
  * the transcript OpenClaw is writing.
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -75,7 +76,8 @@ async function loadText(
   label: string,
   maxBytes: number,
 ): Promise<string | StoreOutcome> {
-  const handle = await open(storePath, 'r');
+  // Without O_NONBLOCK, opening a FIFO waits for a writer: the run would hang, deaf to signals.
+  const handle = await open(storePath, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) return unknown(`${label} is not a regular file`);

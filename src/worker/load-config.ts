@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { z } from 'zod';
@@ -48,8 +49,9 @@ export async function loadConfig(
 
 async function readConfigText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readRegularFile(file);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = errorCode(error);
     if (code === 'ENOENT') {
       throw new UsageError(
@@ -64,7 +66,27 @@ async function readConfigText(file: string): Promise<string> {
   }
 }
 
-function parseJson(file: string, text: string): unknown {
+/**
+ * Opened without blocking: reading a FIFO would otherwise wait, unkillably, for a writer that
+ * may never come. Anything but a regular file is refused before a byte is read.
+ */
+async function readRegularFile(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new UsageError(`Config path ${file} is a folder, not a file`);
+    if (!stats.isFile()) {
+      throw new UsageError(`Config path ${file} is not a regular file (a FIFO, socket or device?)`);
+    }
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseJson(file: string, fileText: string): unknown {
+  // Windows editors start UTF-8 files with a byte-order mark, which is not JSON.
+  const text = fileText.charCodeAt(0) === 0xfeff ? fileText.slice(1) : fileText;
   if (text.trim() === '') throw new UsageError(`Config file ${file} is empty`);
 
   try {
@@ -78,10 +100,11 @@ function parseJson(file: string, text: string): unknown {
 
 /**
  * V8's message quotes a piece of the file, which may hold the API key: keep only the reason,
- * and find the position ourselves when V8 does not give it.
+ * and find the position ourselves when V8 does not give it. The quote follows the reason as
+ * `, "…"`, `, …"…"` or `, "…"…`, so everything from that comma on goes.
  */
 function describeJsonError(text: string, message: string): { reason: string; position?: number } {
-  const reason = message.replace(/,\s*".*" is not valid JSON$/s, '').replace(/ in JSON at.*$/s, '');
+  const reason = message.replace(/,\s*(?:\.\.\.)?".*$/s, '').replace(/ in JSON at.*$/s, '');
   const given = /at position (\d+)/.exec(message);
   if (given) return { reason, position: Number(given[1]) };
 
@@ -115,6 +138,10 @@ function lineAndColumn(text: string, position: number): string {
 function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'is required';
+  // JSON reads a number too large for a double, such as 1e400, as Infinity.
+  if (typeof issue.input === 'number' && !Number.isFinite(issue.input)) {
+    return 'must be a finite number';
+  }
   if (issue.expected === 'int') return 'must be a whole number';
   return `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`;
 }

@@ -4,10 +4,15 @@ import path from 'node:path';
 import { fsyncDir } from '../../fs/durable.js';
 import { errorMessage } from '../../worker/errors.js';
 import type { JobContext } from '../job-type.js';
-import { saveLedger, type DeliveryLedger, type DeliveryRecord } from './delivery-ledger.js';
-import { findSlot, placeStagedFile, stageItemFile } from './inbox-file.js';
+import { runPool } from '../run-pool.js';
+import { saveLedger, type DeliveryLedger } from './delivery-ledger.js';
+import { placeStagedFile } from './inbox-file.js';
 import type { WebhookItem } from './pending-items.js';
 import { addNote, itemFailed, type RunTally } from './run-tally.js';
+import { recordOf, stageNewItems, type StagedItem } from './stage-items.js';
+
+/** Renames in flight at once; each waits on the folder more than on the processor. */
+const PLACING_LANES = 16;
 
 export interface DeliveryRun {
   inbox: string;
@@ -18,17 +23,11 @@ export interface DeliveryRun {
   tally: RunTally;
 }
 
-interface StagedItem {
-  item: WebhookItem;
-  file: string;
-  temp: string;
-}
-
 /**
  * Puts every item the ledger does not know into the inbox, in three steps so that a crash at
  * any point neither loses an item nor shows the agent one twice:
  *
- * 1. write each item to a temp file in the inbox and sync it;
+ * 1. write each item to a temp file in the inbox and sync it (several at a time);
  * 2. record all of them in the ledger, naming their temp files, and save it durably;
  * 3. rename each temp file to its final name, sync the folder, and save the ledger again
  *    without the temp names.
@@ -61,52 +60,26 @@ export async function deliverItems(items: WebhookItem[], run: DeliveryRun): Prom
   return true;
 }
 
-async function stageNewItems(items: WebhookItem[], run: DeliveryRun): Promise<StagedItem[]> {
-  const { inbox, ledger, context, tally } = run;
-  const staged: StagedItem[] = [];
-  const seen = new Set<string>();
-
-  for (const item of items) {
-    if (seen.has(item.id) || ledger.has(item.id)) continue;
-    seen.add(item.id);
-    if (context.signal.aborted) {
-      addNote(tally, context.log, 'stopped early: the worker is shutting down');
-      break;
-    }
-
-    try {
-      const slot = await findSlot(inbox, item);
-      if (slot.kind === 'taken') {
-        itemFailed(tally, context.log, item, slot.reason);
-      } else if (slot.kind === 'delivered') {
-        // Its file is there but its record is not (a lost ledger): record it, do not rewrite it.
-        ledger.set(item.id, recordOf(item, slot.file));
-        run.ledgerChanged = true;
-        context.log.info(`Already in the inbox: ${path.basename(slot.file)}`);
-      } else {
-        const temp = await stageItemFile(inbox, item);
-        staged.push({ item, file: slot.file, temp });
-      }
-    } catch (error) {
-      itemFailed(tally, context.log, item, `cannot write it to ${inbox}: ${errorMessage(error)}`);
-    }
-  }
-  return staged;
-}
-
 async function placeStaged(staged: StagedItem[], run: DeliveryRun): Promise<void> {
   const { inbox, ledger, context, tally } = run;
+  const failures = new Map<StagedItem, string>();
+  // Each item has its own names and its own check, so the renames need no order among them.
+  await runPool(staged, PLACING_LANES, async (entry) => {
+    await placeStagedFile(entry.temp, entry.file).catch((error: unknown) => {
+      failures.set(entry, errorMessage(error));
+    });
+  });
+
   const placed: StagedItem[] = [];
   const abandoned: string[] = [];
-
   for (const entry of staged) {
-    try {
-      await placeStagedFile(entry.temp, entry.file);
+    const failure = failures.get(entry);
+    if (failure === undefined) {
       placed.push(entry);
-    } catch (error) {
+    } else {
       ledger.delete(entry.item.id);
       abandoned.push(entry.temp);
-      itemFailed(tally, context.log, entry.item, `cannot put it in place: ${errorMessage(error)}`);
+      itemFailed(tally, context.log, entry.item, `cannot put it in place: ${failure}`);
     }
   }
 
@@ -134,8 +107,4 @@ async function saveLedgerOrNote(run: DeliveryRun): Promise<boolean> {
     addNote(run.tally, run.context.log, `${errorMessage(error)} (the next run settles it)`);
     return false;
   }
-}
-
-function recordOf(item: WebhookItem, file: string): DeliveryRecord {
-  return { source: item.source, file, recordedAt: new Date().toISOString() };
 }

@@ -5,6 +5,7 @@ import type { JobContext } from '../job-type.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import { exists, findSlot, type InboxSlot } from './inbox-file.js';
 import { inboxFileNames } from './inbox-file-name.js';
+import { InboxListing } from './inbox-listing.js';
 import type { WebhookItem } from './pending-items.js';
 import { itemFailed, type RunTally } from './run-tally.js';
 
@@ -20,8 +21,8 @@ export interface DryRun {
 export async function dryRunDelivery(items: WebhookItem[], run: DryRun): Promise<JobResult> {
   const { inbox, ledger, context, tally } = run;
   const { log } = context;
-  const inboxExists = await exists(inbox);
-  if (!inboxExists) log.info(`Would create inbox folder ${inbox}`);
+  const listing = (await exists(inbox)) ? await InboxListing.read(inbox) : undefined;
+  if (!listing) log.info(`Would create inbox folder ${inbox}`);
 
   const seen = new Set<string>();
   let wouldDeliver = 0;
@@ -37,8 +38,8 @@ export async function dryRunDelivery(items: WebhookItem[], run: DryRun): Promise
       continue;
     }
 
-    const slot: InboxSlot = inboxExists
-      ? await findSlot(inbox, item)
+    const slot: InboxSlot = listing
+      ? await findSlot(inbox, item, listing)
       : { kind: 'free', file: path.join(inbox, inboxFileNames(item.source, item.id)[0] ?? '') };
     if (slot.kind === 'taken') {
       itemFailed(tally, log, item, slot.reason);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { tempPathFor } from '../../fs/durable.js';
 import { errorCode } from '../../worker/errors.js';
 import { inboxFileNames } from './inbox-file-name.js';
+import type { InboxListing } from './inbox-listing.js';
 import type { WebhookItem } from './pending-items.js';
 
 /** Where an item's file goes, or where it already is. */
@@ -11,6 +12,8 @@ export type InboxSlot =
   | { kind: 'free'; file: string }
   | { kind: 'delivered'; file: string }
   | { kind: 'taken'; reason: string };
+
+type ItemHolder = 'nothing' | 'this-item' | 'something-else';
 
 /** The file's contents: the item itself, pretty-printed for the agent. */
 export function itemFileText(item: WebhookItem): string {
@@ -21,24 +24,30 @@ export function itemFileText(item: WebhookItem): string {
 /**
  * Looks at every name the item may have. A regular file holding this item's id and source means
  * it was delivered before; otherwise the first name nothing occupies is free. A folder, a link
- * or another item's file under a name is left alone.
+ * or another item's file under a name is left alone. Only the names `listing` may hold are
+ * looked at on disk.
  */
-export async function findSlot(inbox: string, item: WebhookItem): Promise<InboxSlot> {
-  const files = inboxFileNames(item.source, item.id).map((name) => path.join(inbox, name));
+export async function findSlot(
+  inbox: string,
+  item: WebhookItem,
+  listing: InboxListing,
+): Promise<InboxSlot> {
+  const names = inboxFileNames(item.source, item.id);
   let free: string | undefined;
 
-  for (const file of files) {
-    const holder = await whatIsAt(file, item);
+  for (const name of names) {
+    const file = path.join(inbox, name);
+    const holder = listing.mayHold(name) ? await whatIsAt(file, item) : 'nothing';
     if (holder === 'this-item') return { kind: 'delivered', file };
     if (holder === 'nothing') free ??= file;
   }
   if (free) return { kind: 'free', file: free };
 
-  const names = files.map((file) => path.basename(file)).join(', ');
-  return { kind: 'taken', reason: `every name it may have is taken by something else (${names})` };
+  const taken = names.join(', ');
+  return { kind: 'taken', reason: `every name it may have is taken by something else (${taken})` };
 }
 
-async function whatIsAt(file: string, item: WebhookItem) {
+async function whatIsAt(file: string, item: WebhookItem): Promise<ItemHolder> {
   let stats;
   try {
     stats = await lstat(file);
@@ -81,6 +90,9 @@ export async function stageItemFile(inbox: string, item: WebhookItem): Promise<s
 /**
  * Renames a staged temp file to its final name; the rename is atomic, so the agent sees the
  * whole file or none. A name that got occupied since `findSlot` looked is not overwritten.
+ * (Linking the temp file into place would refuse a taken name by itself, but would leave a
+ * moment where both names exist: a crash there and an agent that takes the file away would
+ * make the next run deliver the item again.)
  */
 export async function placeStagedFile(temp: string, file: string): Promise<void> {
   if (await exists(file)) {
