@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE } from '../worker/timer-limit.js';
+
 /** What the worker runs when the config names no notifier: one turn of the agent, no chat. */
 export const DEFAULT_NOTIFY_COMMAND: readonly string[] = [
   'openclaw',
@@ -43,7 +45,7 @@ const commandNotifySchema = z.strictObject({
   type: z.literal('cli'),
   /** argv of the program; `{agentId}` and `{message}` are replaced inside each element. */
   command: commandSchema.default([...DEFAULT_NOTIFY_COMMAND]),
-  timeoutSeconds: z.number().positive().default(DEFAULT_COMMAND_TIMEOUT_SECONDS),
+  timeoutSeconds: z.number().positive().max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(DEFAULT_COMMAND_TIMEOUT_SECONDS),
 });
 
 const httpNotifySchema = z.strictObject({
@@ -54,7 +56,7 @@ const httpNotifySchema = z.strictObject({
   }),
   /** OpenClaw's `hooks.token`: a secret, kept out of logs and state. */
   token: z.string({ error: 'is required: OpenClaw\'s hooks.token' }).min(1, 'must not be empty'),
-  timeoutSeconds: z.number().positive().default(DEFAULT_HTTP_TIMEOUT_SECONDS),
+  timeoutSeconds: z.number().positive().max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(DEFAULT_HTTP_TIMEOUT_SECONDS),
 });
 
 export const notifySchema = z.discriminatedUnion('type', [commandNotifySchema, httpNotifySchema], {

@@ -5,6 +5,7 @@ import { jobTypes } from '../jobs/registry.js';
 import type { JobType } from '../jobs/job-type.js';
 import { notifyOnSchema, notifySchema } from '../notify/notify-config.js';
 import { DEFAULT_GRACE_SECONDS } from './shutdown.js';
+import { MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE } from './timer-limit.js';
 
 const jobIdSchema = z
   .string()
@@ -55,17 +56,19 @@ export const configSchema = z
     }),
     apiKey: z
       .string({ error: 'is required (or set NEXUS_API_KEY, or the nexus-api-key credential)' })
-      .min(1, 'is required (or set NEXUS_API_KEY, or the nexus-api-key credential)'),
+      .min(1, 'is required (or set NEXUS_API_KEY, or the nexus-api-key credential)')
+      // It travels in an HTTP header, which takes visible ASCII only; the key is never echoed.
+      .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters only (no spaces or accents)'),
     /** Each request to Nexus gives up after this long; a retry follows. */
-    requestTimeoutSeconds: z.number().positive().default(30),
+    requestTimeoutSeconds: z.number().positive().max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(30),
     /** How a request that failed for a passing reason is tried again within a run. */
     retry: z
       .strictObject({
         retries: z.int().min(0).max(10).default(4),
-        minDelaySeconds: z.number().min(0).default(1),
-        maxDelaySeconds: z.number().min(0).default(30),
+        minDelaySeconds: z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(1),
+        maxDelaySeconds: z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(30),
         /** A longer Retry-After ends the run; the request is tried again on the next one. */
-        maxRetryAfterSeconds: z.number().min(0).default(120),
+        maxRetryAfterSeconds: z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(120),
       })
       .prefault({}),
     /** Where run times, results and ledgers are kept; a folder per config file by default. */
@@ -73,7 +76,7 @@ export const configSchema = z
     /** How to wake an agent; `openclaw agent --agent … --message …` unless set. */
     notify: notifySchema.optional(),
     /** On SIGINT/SIGTERM, how long the run and notifications in flight may take. */
-    shutdownGraceSeconds: z.number().min(0).default(DEFAULT_GRACE_SECONDS),
+    shutdownGraceSeconds: z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(DEFAULT_GRACE_SECONDS),
     jobs: z.array(jobSchema).min(1, 'must list at least one job'),
   })
   .superRefine((config, context) => {

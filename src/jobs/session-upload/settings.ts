@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { MAX_TIMER_SECONDS } from '../../worker/timer-limit.js';
 import { agentIdSchema } from '../agent-id.js';
 
 /** `args: [sessionsDir, archiveDir, agentId]`, as in the original config format. */
@@ -20,7 +21,11 @@ export const sessionUploadArgsSchema = z
 export const sessionUploadOptionsSchema = z
   .strictObject({
     /** A transcript must have been unchanged this long before it is uploaded. */
-    settleMinutes: z.number().min(0).default(10),
+    settleMinutes: z
+      .number()
+      .min(0)
+      .max(MAX_TIMER_SECONDS / 60, `must be at most ${Math.floor(MAX_TIMER_SECONDS / 60)} minutes`)
+      .default(10),
     /** Larger transcripts are reported and left; Nexus takes at most 10 MiB. */
     maxFileBytes: z.int().positive().default(10 * 1024 * 1024),
     /** Uploads in flight at once. */
