@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 import { errorCode } from '../worker/errors.js';
 import { TEMP_SUFFIX, fsyncDir, tempPathFor } from './durable.js';
 import { hashFile } from './file-hash.js';
+import { pathExists } from './path-exists.js';
 
 export type MoveOutcome =
   /** The file now lives at `target`. */
@@ -86,7 +87,7 @@ async function placeAt(from: string, target: string): Promise<'placed' | 'taken'
   }
 
   // No hard links here (some network and FUSE file systems): check, then rename.
-  if (await exists(target)) return 'taken';
+  if (await pathExists(target)) return 'taken';
   try {
     await rename(from, target);
     return 'placed';
@@ -133,16 +134,6 @@ async function removeSource(source: string): Promise<void> {
     if (errorCode(error) !== 'ENOENT') throw error;
   }
   await fsyncDir(path.dirname(source));
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await lstat(file);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
-    throw error;
-  }
 }
 
 /** Removes temp files that a crashed run left in `folder`; returns how many. */

@@ -11,6 +11,7 @@ import {
   TransientError,
 } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
+import { networkReason } from './network-reason.js';
 
 export interface RetryPolicy {
   /** Further attempts after the first one. */
@@ -262,11 +263,4 @@ function describeAnswer(answer: Answer, apiKey: string): string {
   const masked = redact(error ?? answer.text, [apiKey]);
   const detail = error === undefined ? masked.slice(0, 200).trim() : masked;
   return detail ? `HTTP ${answer.status}: ${detail}` : `HTTP ${answer.status}`;
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `${cause.code} ${cause.message ?? ''}`.trim();
-  if (cause?.message) return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }

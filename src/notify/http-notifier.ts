@@ -1,4 +1,4 @@
-import { errorMessage } from '../worker/errors.js';
+import { networkReason } from '../nexus/network-reason.js';
 import type { Notification } from './notification.js';
 import { NotifyError, type Notifier } from './notifier.js';
 
@@ -67,10 +67,4 @@ function describeRefusal(response: Response, text: string): string {
   const hint = retryAfter ? ` (Retry-After: ${retryAfter})` : '';
   const excerpt = detail.slice(0, BODY_EXCERPT_CHARS);
   return `HTTP ${response.status}${hint}${excerpt ? `: ${excerpt}` : ''}`;
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `${cause.code} ${cause.message ?? ''}`.trim();
-  return errorMessage(error);
 }

@@ -3,8 +3,8 @@ import path from 'node:path';
 
 import { DEFAULT_NOTIFY_COMMAND, type NotifyConfig } from '../../notify/notify-config.js';
 import type { Config } from '../../worker/config-schema.js';
-import { errorMessage } from '../../worker/errors.js';
 import type { Checklist } from './checklist.js';
+import { networkReason } from '../../nexus/network-reason.js';
 
 export const NOTIFIER_SUBJECT = 'notifier';
 
@@ -81,7 +81,7 @@ async function checkHooksUrl(notify: HttpNotify, forJobs: string, list: Checklis
   } catch (error) {
     list.fail(
       NOTIFIER_SUBJECT,
-      `cannot reach ${notify.url}: ${networkReason(error)}; is the OpenClaw gateway running, ` +
+      `cannot reach ${notify.url}: ${hookFailureReason(error)}; is the OpenClaw gateway running, ` +
         'and notify.url its /hooks/agent address?',
     );
     return;
@@ -99,9 +99,7 @@ async function checkHooksUrl(notify: HttpNotify, forJobs: string, list: Checklis
   list.ok(NOTIFIER_SUBJECT, `${notify.url} answers (${answer}) ${forJobs}`);
 }
 
-function networkReason(error: unknown): string {
+function hookFailureReason(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `${cause.code} ${cause.message ?? ''}`.trim();
-  return errorMessage(error);
+  return networkReason(error);
 }

@@ -1,4 +1,5 @@
 import { redact } from '../../worker/logger.js';
+import { printable } from '../printable.js';
 
 export type CheckOutcome = 'ok' | 'warn' | 'FAIL';
 
@@ -52,12 +53,4 @@ export class Checklist {
     const body = text.split('\n').map(printable).join(`\n${' '.repeat(head.length)}`);
     this.write(`${redact(head + body, this.secrets)}\n`);
   }
-}
-
-/** Paths and server answers may hold control characters; a terminal must not act on them. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (char) => {
-    return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
 }

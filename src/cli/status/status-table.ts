@@ -3,6 +3,7 @@ import { describeHolder } from '../../worker/run-lock.js';
 import { formatDuration, formatRelative } from './durations.js';
 import type { JobStatus } from './job-status.js';
 import type { WorkerStatus } from './read-status.js';
+import { printable } from '../printable.js';
 
 const HEADINGS = ['JOB', 'LAST RUN', 'RESULT', 'ITEMS', 'NEXT RUN'];
 /** ITEMS holds numbers: aligned on the right. */
@@ -99,12 +100,4 @@ function alignRow(cells: string[], widths: number[]): string {
     return RIGHT_ALIGNED.has(column) ? cell.padStart(width) : cell.padEnd(width);
   });
   return padded.join(GAP).trimEnd();
-}
-
-/** Messages quote file names and server answers: control characters must not reach a terminal. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (char) => {
-    return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
 }

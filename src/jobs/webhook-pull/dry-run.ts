@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { JobResult } from '../../worker/job-result.js';
 import type { JobContext } from '../job-type.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
-import { exists, findSlot, type InboxSlot } from './inbox-file.js';
+import { pathExists } from '../../fs/path-exists.js';
+import { findSlot, type InboxSlot } from './inbox-file.js';
 import { inboxFileNames } from './inbox-file-name.js';
 import { InboxListing } from './inbox-listing.js';
 import type { WebhookItem } from './pending-items.js';
@@ -21,7 +22,7 @@ export interface DryRun {
 export async function dryRunDelivery(items: WebhookItem[], run: DryRun): Promise<JobResult> {
   const { inbox, ledger, context, tally } = run;
   const { log } = context;
-  const listing = (await exists(inbox)) ? await InboxListing.read(inbox) : undefined;
+  const listing = (await pathExists(inbox)) ? await InboxListing.read(inbox) : undefined;
   if (!listing) log.info(`Would create inbox folder ${inbox}`);
 
   const seen = new Set<string>();

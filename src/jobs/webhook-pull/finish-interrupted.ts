@@ -5,7 +5,7 @@ import { fsyncDir } from '../../fs/durable.js';
 import { errorMessage } from '../../worker/errors.js';
 import type { Logger } from '../../worker/logger.js';
 import { saveLedger, type DeliveryLedger } from './delivery-ledger.js';
-import { exists } from './inbox-file.js';
+import { pathExists } from '../../fs/path-exists.js';
 
 /**
  * Settles deliveries that a killed run left half done, before anything else touches the inbox.
@@ -30,13 +30,13 @@ export async function finishInterrupted(
   const abandoned: string[] = [];
   for (const [id, record] of unsettled) {
     const temp = record.temp as string;
-    if (!(await exists(temp))) {
+    if (!(await pathExists(temp))) {
       delete record.temp;
       continue;
     }
 
     try {
-      if (await exists(record.file)) throw new Error(`${record.file} exists already`);
+      if (await pathExists(record.file)) throw new Error(`${record.file} exists already`);
       await rename(temp, record.file);
       placed.push(record.file);
       delete record.temp;

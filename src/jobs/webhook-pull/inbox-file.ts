@@ -6,6 +6,7 @@ import { errorCode } from '../../worker/errors.js';
 import { inboxFileNames } from './inbox-file-name.js';
 import type { InboxListing } from './inbox-listing.js';
 import type { WebhookItem } from './pending-items.js';
+import { pathExists } from '../../fs/path-exists.js';
 
 /** Where an item's file goes, or where it already is. */
 export type InboxSlot =
@@ -95,18 +96,8 @@ export async function stageItemFile(inbox: string, item: WebhookItem): Promise<s
  * make the next run deliver the item again.)
  */
 export async function placeStagedFile(temp: string, file: string): Promise<void> {
-  if (await exists(file)) {
+  if (await pathExists(file)) {
     throw new Error(`${path.basename(file)} appeared in the inbox while the item was written`);
   }
   await rename(temp, file);
-}
-
-export async function exists(file: string): Promise<boolean> {
-  try {
-    await lstat(file);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
-    throw error;
-  }
 }
