@@ -57,7 +57,7 @@ export function buildLocalNexusApp(options: LocalNexusAppOptions): FastifyInstan
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
     // Webhook sources come from outside services; long ones must still be accepted.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
   });
   // Without the plain-text parser, a body not sent as JSON is a clear 415 rather than a string
   // that each route would have to refuse on its own.
