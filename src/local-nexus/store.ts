@@ -100,9 +100,12 @@ export class NexusStore {
     this.db.exec(SCHEMA);
   }
 
-  /** Opens (creating if needed) `nexus.sqlite` in `dataDir`, creating the folder too. */
+  /**
+   * Opens (creating if needed) `nexus.sqlite` in `dataDir`, creating the folder too. A new folder
+   * is owner-only: it holds transcripts.
+   */
   static open(dataDir: string): NexusStore {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     return new NexusStore(join(dataDir, DATABASE_FILE_NAME));
   }
 

@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** XDG_STATE_HOME for every run, so a config without stateDir never writes to the home folder. */
+export const TEST_STATE_HOME = path.join(os.tmpdir(), 'nexus-worker-test-state');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -26,7 +30,13 @@ export interface CliRunOptions {
 
 /** Runs `nexus-worker` as a child process and collects what it printed. */
 export async function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
-  const env = { ...process.env, NEXUS_API_KEY: undefined, ...options.env };
+  const env = {
+    ...process.env,
+    NEXUS_API_KEY: undefined,
+    // A config without stateDir must not leave state in the real home folder.
+    XDG_STATE_HOME: TEST_STATE_HOME,
+    ...options.env,
+  };
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     cwd: options.cwd,
     env: env as NodeJS.ProcessEnv,
@@ -44,7 +54,8 @@ export async function runCli(args: string[], options: CliRunOptions = {}): Promi
   );
   clearTimeout(timer);
 
-  assertNoSecrets({ stdout, stderr }, [...(options.secrets ?? []), ...secretsOf(args, env, options.cwd)]);
+  const secrets = [...(options.secrets ?? []), ...secretsOf(args, env, options.cwd)];
+  assertNoSecrets({ stdout, stderr }, secrets);
   return { code, signal, stdout, stderr };
 }
 

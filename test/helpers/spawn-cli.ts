@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestContext } from 'node:test';
 
-import { CLI_PATH, type CliRun, type CliRunOptions } from './run-cli.js';
+import { CLI_PATH, TEST_STATE_HOME, type CliRun, type CliRunOptions } from './run-cli.js';
+
 
 /** A `nexus-worker` child that keeps running (the daemon) while the test looks at its output. */
 export interface RunningCli {
@@ -22,7 +23,13 @@ export interface RunningCli {
 
 /** Starts the built CLI; the test's end kills it if it is still running. */
 export function spawnCli(t: TestContext, args: string[], options: CliRunOptions = {}): RunningCli {
-  const env = { ...process.env, NEXUS_API_KEY: undefined, ...options.env };
+  const env = {
+    ...process.env,
+    NEXUS_API_KEY: undefined,
+    // A config without stateDir must not leave state in the real home folder.
+    XDG_STATE_HOME: TEST_STATE_HOME,
+    ...options.env,
+  };
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     cwd: options.cwd,
     env: env as NodeJS.ProcessEnv,
