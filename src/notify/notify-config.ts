@@ -45,7 +45,11 @@ const commandNotifySchema = z.strictObject({
   type: z.literal('cli'),
   /** argv of the program; `{agentId}` and `{message}` are replaced inside each element. */
   command: commandSchema.default([...DEFAULT_NOTIFY_COMMAND]),
-  timeoutSeconds: z.number().positive().max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(DEFAULT_COMMAND_TIMEOUT_SECONDS),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE)
+    .default(DEFAULT_COMMAND_TIMEOUT_SECONDS),
 });
 
 const httpNotifySchema = z.strictObject({
@@ -56,7 +60,11 @@ const httpNotifySchema = z.strictObject({
   }),
   /** OpenClaw's `hooks.token`: a secret, kept out of logs and state. */
   token: z.string({ error: 'is required: OpenClaw\'s hooks.token' }).min(1, 'must not be empty'),
-  timeoutSeconds: z.number().positive().max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(DEFAULT_HTTP_TIMEOUT_SECONDS),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE)
+    .default(DEFAULT_HTTP_TIMEOUT_SECONDS),
 });
 
 export const notifySchema = z.discriminatedUnion('type', [commandNotifySchema, httpNotifySchema], {

@@ -60,7 +60,11 @@ export const configSchema = z
       // It travels in an HTTP header, which takes visible ASCII only; the key is never echoed.
       .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters only (no spaces or accents)'),
     /** Each request to Nexus gives up after this long; a retry follows. */
-    requestTimeoutSeconds: z.number().positive().max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(30),
+    requestTimeoutSeconds: z
+      .number()
+      .positive()
+      .max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE)
+      .default(30),
     /** How a request that failed for a passing reason is tried again within a run. */
     retry: z
       .strictObject({
@@ -68,7 +72,11 @@ export const configSchema = z
         minDelaySeconds: z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(1),
         maxDelaySeconds: z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(30),
         /** A longer Retry-After ends the run; the request is tried again on the next one. */
-        maxRetryAfterSeconds: z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(120),
+        maxRetryAfterSeconds: z
+          .number()
+          .min(0)
+          .max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE)
+          .default(120),
       })
       .prefault({}),
     /** Where run times, results and ledgers are kept; a folder per config file by default. */
@@ -76,7 +84,11 @@ export const configSchema = z
     /** How to wake an agent; `openclaw agent --agent … --message …` unless set. */
     notify: notifySchema.optional(),
     /** On SIGINT/SIGTERM, how long the run and notifications in flight may take. */
-    shutdownGraceSeconds: z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE).default(DEFAULT_GRACE_SECONDS),
+    shutdownGraceSeconds: z
+      .number()
+      .min(0)
+      .max(MAX_TIMER_SECONDS, TIMER_LIMIT_MESSAGE)
+      .default(DEFAULT_GRACE_SECONDS),
     jobs: z.array(jobSchema).min(1, 'must list at least one job'),
   })
   .superRefine((config, context) => {

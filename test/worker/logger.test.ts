@@ -5,7 +5,8 @@ import { createLogger, formatTimestamp } from '../../src/worker/logger.js';
 
 test('lines read {timestamp} [{level}] [{context}] {message}', () => {
   const lines: string[] = [];
-  const log = createLogger({ write: (line) => lines.push(line), now: () => new Date(2026, 1, 6, 14) });
+  const now = () => new Date(2026, 1, 6, 14);
+  const log = createLogger({ write: (line) => lines.push(line), now });
 
   log.info('Starting Nexus Worker');
   log.child('main-sessions').warn('Already on Nexus: a.jsonl');

@@ -70,7 +70,9 @@ async function runSessionUpload(
   }
   // A busy folder can hold thousands of fresh files: one line says how many, debug says which.
   const waitLog = context.dryRun || scan.waiting.length <= 10 ? log.info : log.debug;
-  for (const { candidate, reason } of scan.waiting) waitLog(`Waiting: ${candidate.name} (${reason})`);
+  for (const { candidate, reason } of scan.waiting) {
+    waitLog(`Waiting: ${candidate.name} (${reason})`);
+  }
   if (scan.waiting.length > 10) {
     log.info(`Waiting: ${scan.waiting.length} transcripts locked or changed recently`);
   }
