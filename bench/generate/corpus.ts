@@ -12,7 +12,8 @@ const WORDS = [
   'const', 'await', 'function', 'return', 'import', 'export', '=>', '{', '}', '(', ')', ';',
   'npm', 'install', 'git', 'commit', '-m', '"fix"', 'drwxr-xr-x', 'root', '4096', 'Dec', '3',
   '13:11', '/root/.openclaw/workspace', 'src/index.ts', 'README.md', 'OK', 'FAIL', '200', '404',
-  '✅', '⚠️', '🚀', '😊', '—', '“quoted”', '日本語', 'über', 'façade', 'naïve', '€', '½',
+  '✅', '⚠️', '🚀', '😊', '—', '“quoted”',
+  '日本語', 'über', 'façade', 'naïve', '€', '½',
   'telegram', 'webchat', 'Alex', 'Jordan', 'schedule', 'calendar', 'invoice', 'payment',
   'tab\there', 'line\nbreak', 'back\\slash', '<div>', '</div>', '&amp;', '{"k": "v"}',
 ];

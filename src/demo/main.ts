@@ -50,7 +50,9 @@ async function main(): Promise<number> {
     const inboxOk = await checkInbox(nexus.url, apiKey, folders);
 
     const ok = sessionsOk && inboxOk && code === 0 && webhookCode === 0;
-    const verdict = ok ? 'Everything checks out.' : 'Some checks failed: see the lines marked FAIL.';
+    const verdict = ok
+      ? 'Everything checks out.'
+      : 'Some checks failed: see the lines marked FAIL.';
     console.log(`\n${verdict}`);
     return ok ? 0 : 1;
   } finally {

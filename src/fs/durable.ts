@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { errorCode } from '../worker/errors.js';
 
-/** Every temp file this project makes ends so; a crash may leave one, and a later run removes it. */
+/** Every temp file this project makes ends so; a crash may leave one; a later run removes it. */
 export const TEMP_SUFFIX = '.nexus-tmp';
 
 export function tempPathFor(target: string): string {

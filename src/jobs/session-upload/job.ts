@@ -179,7 +179,11 @@ async function processTranscript(candidate: TranscriptCandidate, file: FileConte
   await archive(candidate, file, 'uploaded');
 }
 
-function handleUploadError(candidate: TranscriptCandidate, error: unknown, file: FileContext): void {
+function handleUploadError(
+  candidate: TranscriptCandidate,
+  error: unknown,
+  file: FileContext,
+): void {
   const { context, tally } = file;
 
   if (error instanceof UnreadableTranscriptError) {

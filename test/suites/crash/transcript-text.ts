@@ -1,7 +1,10 @@
 import type { SeededRandom } from './seeded-random.js';
 
 // Multi-byte characters make byte counts and character counts differ, as in real chats.
-const WORDS = ['the', 'agent', 'read', 'file', 'ok', 'résumé', 'naïve', '日本語', '🙂', 'tool'];
+const WORDS = [
+  'the', 'agent', 'read', 'file', 'ok',
+  'résumé', 'naïve', '日本語', '🙂', 'tool',
+];
 const POOL_WORDS = 20_000;
 
 /**

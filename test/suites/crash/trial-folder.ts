@@ -56,6 +56,7 @@ export async function findTempFiles(dir: string): Promise<string[]> {
 export function assertNoProblems(label: string, when: string, problems: string[]): void {
   if (problems.length === 0) return;
   const shown = problems.slice(0, 25).map((problem) => `  - ${problem}`);
-  if (problems.length > shown.length) shown.push(`  … and ${problems.length - shown.length} more`);
+  const hidden = problems.length - shown.length;
+  if (hidden > 0) shown.push(`  … and ${hidden} more`);
   assert.fail(`${label} ${when}: ${problems.length} problems\n${shown.join('\n')}`);
 }

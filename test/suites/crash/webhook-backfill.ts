@@ -42,7 +42,8 @@ export function ingestWebhookBackfill(
 function chosenId(random: SeededRandom, agentId: string, index: number): string {
   const plain = `${agentId}-evt-${index}`;
   if (random.chance(0.7)) return plain;
-  return random.pick([`../${plain}`, `${plain}/part`, `${plain} ü`, `${plain}-${'z'.repeat(240)}`]);
+  const long = `${plain}-${'z'.repeat(240)}`;
+  return random.pick([`../${plain}`, `${plain}/part`, `${plain} ü`, long]);
 }
 
 function payloadFor(random: SeededRandom, index: number): unknown {
