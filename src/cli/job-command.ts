@@ -3,10 +3,10 @@ import { keepProcessAlive } from '../worker/keep-alive.js';
 import { runLockedJob } from '../worker/run-locked-job.js';
 import { describeHolder } from '../worker/run-lock.js';
 import { handleShutdownSignals } from '../worker/shutdown.js';
-import { resolveStateDir } from '../worker/state-dir.js';
 import type { CommandInput } from './command.js';
 import { ExitCode } from './exit-codes.js';
 import { jobProgress } from './progress-line.js';
+import { requireUsableStateFolder } from './state-folder.js';
 
 /**
  * `--job ID`: runs that job now, prints its JobResult on stdout and answers the exit code.
@@ -21,12 +21,13 @@ export async function runJobCommand(input: CommandInput, jobId: string): Promise
     throw new UsageError(`Unknown job "${jobId}". Jobs in ${loaded.path}: ${known}`);
   }
 
+  const stateDir = await requireUsableStateFolder(loaded);
   const shutdown = handleShutdownSignals(log);
   const letExit = keepProcessAlive();
   try {
     const outcome = await runLockedJob(job, {
       loaded,
-      stateDir: resolveStateDir(loaded),
+      stateDir,
       log,
       shutdown,
       dryRun: input.cli.dryRun,

@@ -8,9 +8,9 @@ import { acquireLock, describeHolder, workerLockPath } from '../worker/run-lock.
 import { runDaemonLoop, runEachJobOnce, type SchedulerSettings } from '../worker/scheduler.js';
 import { startGracePeriod } from '../worker/shutdown-grace.js';
 import { handleShutdownSignals } from '../worker/shutdown.js';
-import { resolveStateDir } from '../worker/state-dir.js';
 import type { CommandInput } from './command.js';
 import { ExitCode } from './exit-codes.js';
+import { requireUsableStateFolder } from './state-folder.js';
 
 /**
  * The daemon (no flags) or `--once`. One of them runs per config: both hold the worker lock
@@ -20,12 +20,7 @@ import { ExitCode } from './exit-codes.js';
 export async function runWorkerCommand(input: CommandInput): Promise<number> {
   const { cli, loaded, log } = input;
   const minuteMs = minuteLengthMs();
-  log.info('Starting Nexus Worker');
-  if (minuteMs !== MINUTE_MS) {
-    log.warn(`${MINUTE_ENV} is set: one interval minute lasts ${minuteMs} ms (for tests only)`);
-  }
-
-  const stateDir = resolveStateDir(loaded);
+  const stateDir = await requireUsableStateFolder(loaded);
   const shutdown = handleShutdownSignals(log);
   const attempt = await acquireLock(workerLockPath(stateDir), cli.once ? 'once' : 'daemon', log);
   if (!attempt.acquired) {
@@ -35,6 +30,12 @@ export async function runWorkerCommand(input: CommandInput): Promise<number> {
         `${describeHolder(attempt.holder)}. Stop it first, or run one job with --job ID.`,
       ExitCode.busy,
     );
+  }
+
+  // Only now: a refused start must not first announce itself as starting.
+  log.info('Starting Nexus Worker');
+  if (minuteMs !== MINUTE_MS) {
+    log.warn(`${MINUTE_ENV} is set: one interval minute lasts ${minuteMs} ms (for tests only)`);
   }
 
   const { lock } = attempt;

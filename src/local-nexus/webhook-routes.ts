@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { FastifyInstance } from 'fastify';
 
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from '../json/nesting-depth.js';
 import { ClientError } from './error-replies.js';
 import type { NexusStore } from './store.js';
 
@@ -53,6 +54,13 @@ export function registerWebhookRoutes(app: FastifyInstance, store: NexusStore): 
       const chosenId = request.query.id;
       if (request.body === undefined) {
         throw new ClientError(400, 'send the webhook payload as a JSON body');
+      }
+      if (nestsDeeperThan(request.body, MAX_NESTING_DEPTH)) {
+        throw new ClientError(
+          400,
+          `the payload is nested too deep: more than ${MAX_NESTING_DEPTH} levels of arrays ` +
+            'and objects',
+        );
       }
 
       const receivedAt = new Date().toISOString();

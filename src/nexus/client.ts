@@ -11,7 +11,10 @@ import {
   TransientError,
 } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
+import { httpRequest, type HttpAnswer } from './http-request.js';
 import { networkReason } from './network-reason.js';
+import { StreamedJsonBody, type BodyAttempt } from './streamed-json-body.js';
+import type { StreamedText } from './streamed-text.js';
 
 export interface RetryPolicy {
   /** Further attempts after the first one. */
@@ -39,9 +42,10 @@ export interface NexusClientOptions {
 export interface SessionUpload {
   agentId: string;
   sessionId: string;
-  transcript: string;
   fileName: string;
   sha256: string;
+  /** Streamed as the body's last field, so that no copy of a large transcript is ever built. */
+  transcript: StreamedText;
 }
 
 export type UploadOutcome =
@@ -49,11 +53,8 @@ export type UploadOutcome =
   | { kind: 'duplicate' }
   | { kind: 'rejected'; status: number; reason: string };
 
-interface Answer {
-  status: number;
-  text: string;
+interface Answer extends HttpAnswer {
   json: unknown;
-  headers: Headers;
 }
 
 const DEFAULT_RETRY: RetryPolicy = {
@@ -90,7 +91,9 @@ export class NexusClient {
   }
 
   async uploadSession(upload: SessionUpload): Promise<UploadOutcome> {
-    const answer = await this.send('POST', '/sessions', upload, (reply) => {
+    const { transcript, ...fields } = upload;
+    const body = new StreamedJsonBody(fields, 'transcript', transcript);
+    const answer = await this.send('POST', '/sessions', body, (reply) => {
       if (reply.status === 200 && reply.json === undefined) {
         throw new TransientError('HTTP 200 with an answer that is not JSON');
       }
@@ -195,21 +198,21 @@ export class NexusClient {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
     const signals = [timeout.signal, this.abortSignal].filter((signal) => !!signal);
-    const headers: Record<string, string> = { 'x-functions-key': this.apiKey };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const streamed = body instanceof StreamedJsonBody ? body.open() : undefined;
+    const { headers, payload } = requestParts(this.apiKey, body, streamed);
 
     try {
-      const response = await fetch(`${this.baseUrl}${path}`, {
+      const answer = await httpRequest(new URL(`${this.baseUrl}${path}`), {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: payload,
         signal: AbortSignal.any(signals),
-        // A redirect would carry the key, and the body, to wherever it points: never followed.
-        redirect: 'manual',
       });
-      const text = await response.text();
-      return { status: response.status, text, json: parseJson(text), headers: response.headers };
+      return { ...answer, json: parseJson(answer.text) };
     } catch (error) {
+      // A transcript that could not be read again is no reason to retry: the caller decides.
+      const sourceError = streamed?.sourceError();
+      if (sourceError instanceof Error) throw new AbortError(sourceError);
       if (this.abortSignal?.aborted) throw new AbortError('the worker is shutting down');
       if (timeout.signal.aborted) throw new TransientError(`no answer within ${this.timeoutMs} ms`);
       throw new TransientError(networkReason(error));
@@ -219,23 +222,38 @@ export class NexusClient {
   }
 }
 
+/** The headers and body of one attempt; every body goes with its length. */
+function requestParts(apiKey: string, body: unknown, streamed: BodyAttempt | undefined) {
+  const headers: Record<string, string> = { 'x-functions-key': apiKey };
+  if (body === undefined) return { headers, payload: undefined };
+
+  headers['content-type'] = 'application/json';
+  if (streamed && body instanceof StreamedJsonBody) {
+    headers['content-length'] = String(body.length);
+    return { headers, payload: streamed.chunks };
+  }
+  const payload = JSON.stringify(body);
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  return { headers, payload };
+}
+
 function settleOrThrow(answer: Answer, path: string): void {
   const { status } = answer;
   if (status === 401 || status === 403) throw new AbortError(new NexusAuthError(status));
   const where = path.split('?')[0] ?? path;
   if (status === 404 || status === 405) throw new AbortError(new NexusEndpointError(status, where));
   if (status >= 300 && status < 400) {
-    const location = redirectTarget(answer.headers.get('location'));
+    const location = redirectTarget(answer.header('location'));
     throw new AbortError(new NexusRedirectError(status, where, location));
   }
   if (TRANSIENT_STATUSES.has(status) || status >= 500) {
-    const retryAfter = parseRetryAfter(answer.headers.get('retry-after'));
+    const retryAfter = parseRetryAfter(answer.header('retry-after'));
     throw new TransientError(`HTTP ${status}`, retryAfter);
   }
 }
 
 /** Where a redirect points, without its query: enough to fix the config, nothing more. */
-function redirectTarget(location: string | null): string | undefined {
+function redirectTarget(location: string | undefined): string | undefined {
   return location ? location.split(/[?#]/)[0] : undefined;
 }
 

@@ -4,6 +4,7 @@ import type { SessionUploadArgs } from '../jobs/session-upload/settings.js';
 import type { WebhookPullArgs } from '../jobs/webhook-pull/settings.js';
 import type { JobConfig } from '../worker/config-schema.js';
 import type { JobResult } from '../worker/job-result.js';
+import { plural } from '../worker/plural.js';
 
 /**
  * One sentence about a run that an agent (or a person) can act on, in the words of the job's
@@ -36,8 +37,4 @@ export function describeRun(job: JobConfig, result: JobResult, baseDir: string):
 
   const errors = plural(result.errors.length, 'error');
   return `${plural(result.itemsProcessed, 'item')} processed, ${errors} reported.`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -6,7 +6,7 @@
  * while a `.lock` sits beside it or while it was modified within the settle time. This module
  * only reads; uploading and moving belong to the job that calls it.
  */
-import type { Dirent, Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 
 import { readSessionStore, type StoreOutcome } from './session-store.js';
@@ -15,6 +15,7 @@ import {
   describeStatError,
   examineEach,
   listFolder,
+  type FolderEntry,
 } from './sessions-folder.js';
 import {
   classifyName,
@@ -46,14 +47,15 @@ export interface WaitingTranscript {
 
 /**
  * Why an entry is left alone: the store refers to it, the store is unreadable, OpenClaw owns
- * it, its name has no session id, it is not a regular file, or it vanished (or could not be
- * examined) between the listing and its lstat.
+ * it, its name has no session id or is not UTF-8, it is not a regular file, or it vanished (or
+ * could not be examined) between the listing and its lstat.
  */
 export type SkipCategory =
   | 'active'
   | 'store-unknown'
   | 'ignored'
   | 'no-session-id'
+  | 'name-not-utf8'
   | 'not-a-file'
   | 'gone';
 
@@ -80,10 +82,14 @@ export interface ScanOptions {
   settleMs: number;
   /** Epoch milliseconds to judge the settle time against; the clock unless given. */
   now?: number;
+  /** Where the folder's path is set, named when it cannot be listed: `args[0] of job "x"`. */
+  configuredIn?: string;
 }
 
 const STORE_FILE = 'sessions.json';
 const LOCK_SUFFIX = '.lock';
+const NOT_UTF8 = 'its name is not valid UTF-8, so it cannot be uploaded under its own name; ' +
+  'left alone: rename it (to UTF-8) to have it uploaded';
 
 /** Throws when the folder cannot be listed; everything else is reported in the result. */
 export async function scanSessionsFolder(dir: string, options: ScanOptions): Promise<ScanResult> {
@@ -91,7 +97,7 @@ export async function scanSessionsFolder(dir: string, options: ScanOptions): Pro
     throw new Error(`settle time must be zero or more milliseconds, got ${options.settleMs}`);
   }
   const folder = path.resolve(dir);
-  const entries = await listFolder(folder);
+  const entries = await listFolder(folder, options.configuredIn);
   const store = await readSessionStore(path.join(folder, STORE_FILE));
 
   const skipped: SkippedEntry[] = [];
@@ -104,7 +110,7 @@ export async function scanSessionsFolder(dir: string, options: ScanOptions): Pro
 
   const examined = await examineEach(folder, candidates);
   const now = options.now ?? Date.now();
-  const names = new Set(entries.map((entry) => entry.name));
+  const names = new Set(entries.filter((entry) => entry.nameIsUtf8).map((entry) => entry.name));
   const ready: TranscriptCandidate[] = [];
   const waiting: WaitingTranscript[] = [];
 
@@ -131,9 +137,10 @@ export async function scanSessionsFolder(dir: string, options: ScanOptions): Pro
 }
 
 /** A transcript worth a closer look, or why the entry is left alone. */
-function judgeEntry(entry: Dirent, store: StoreOutcome): TranscriptName | SkippedEntry {
-  const name = entry.name;
-  if (!entry.isFile()) return { name, category: 'not-a-file', reason: describeNonFile(entry) };
+function judgeEntry(entry: FolderEntry, store: StoreOutcome): TranscriptName | SkippedEntry {
+  const { name, dirent } = entry;
+  if (!dirent.isFile()) return { name, category: 'not-a-file', reason: describeNonFile(dirent) };
+  if (!entry.nameIsUtf8) return { name, category: 'name-not-utf8', reason: NOT_UTF8 };
 
   const parsed = classifyName(name);
   if (parsed.kind === 'no-session-id') {

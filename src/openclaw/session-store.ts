@@ -11,6 +11,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 
 import { errorCode, errorMessage } from '../worker/errors.js';
+import { UnchangedFileCache, type FileRead } from './unchanged-file-cache.js';
 
 export type StoreOutcome =
   | {
@@ -19,6 +20,8 @@ export type StoreOutcome =
       active: ReadonlySet<string>;
       /** How many session entries the store holds. */
       entries: number;
+      /** The store is unchanged since an earlier read in this process, so it was not parsed. */
+      reused: boolean;
     }
   | {
       known: false;
@@ -27,12 +30,20 @@ export type StoreOutcome =
       missing: boolean;
     };
 
+type KnownStore = Extract<StoreOutcome, { known: true }>;
+
 /** Real stores have reached 114 MB; anything this large is not one worth parsing. */
 export const MAX_STORE_BYTES = 512 * 1024 * 1024;
 
 export interface ReadStoreOptions {
   maxBytes?: number;
 }
+
+/**
+ * What each store's last parse found: only the file names and the count, not the entries.
+ * A store that is not provably unchanged is parsed again.
+ */
+const parsedStores = new UnchangedFileCache<KnownStore>();
 
 /** Never throws: every failure becomes `{ known: false, reason }`. */
 export async function readSessionStore(
@@ -42,20 +53,65 @@ export async function readSessionStore(
   const label = path.basename(storePath);
   const maxBytes = options.maxBytes ?? MAX_STORE_BYTES;
 
-  let text: string;
+  let loaded: LoadedStore | StoreOutcome;
   try {
-    const loaded = await loadText(storePath, label, maxBytes);
-    if (typeof loaded !== 'string') return loaded;
-    // A byte-order mark from an editor on Windows is not JSON; V8 slices without copying.
-    text = loaded.charCodeAt(0) === 0xfeff ? loaded.slice(1) : loaded;
+    loaded = await loadStore(storePath, label, maxBytes);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') {
       return { known: false, reason: `${label} not found`, missing: true };
     }
     return unknown(`${label} could not be read: ${errorMessage(error)}`);
   }
+  if (!('text' in loaded)) return loaded;
 
-  if (!/\S/.test(text)) return unknown(`${label} holds only whitespace`);
+  const outcome = parseStore(loaded.text, label);
+  if (outcome.known) parsedStores.remember(storePath, loaded.read, outcome);
+  return outcome;
+}
+
+interface LoadedStore {
+  text: string;
+  read: FileRead;
+}
+
+/**
+ * The file's text, or an outcome without reading it: when its size alone rules it out, or when
+ * it is unchanged since it was last parsed.
+ */
+async function loadStore(
+  storePath: string,
+  label: string,
+  maxBytes: number,
+): Promise<LoadedStore | StoreOutcome> {
+  // Without O_NONBLOCK, opening a FIFO waits for a writer: the run would hang, deaf to signals.
+  const handle = await open(storePath, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const startedMs = Date.now();
+    const before = await handle.stat({ bigint: true });
+    if (!before.isFile()) return unknown(`${label} is not a regular file`);
+    if (before.size === 0n) return unknown(`${label} is empty (0 bytes)`);
+    if (before.size > BigInt(maxBytes)) {
+      const size = describeSize(Number(before.size));
+      return unknown(`${label} is ${size}, over the ${describeSize(maxBytes)} this worker reads`);
+    }
+
+    const remembered = parsedStores.recall(storePath, before);
+    if (remembered) return { ...remembered, reused: true };
+
+    const text = await handle.readFile('utf8');
+    const after = await handle.stat({ bigint: true });
+    return { text, read: { startedMs, before, after } };
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseStore(loaded: string, label: string): StoreOutcome {
+  // A byte-order mark from an editor on Windows is not JSON; V8 slices without copying.
+  const text = loaded.charCodeAt(0) === 0xfeff ? loaded.slice(1) : loaded;
+  // Not a regular expression: a match keeps its whole input alive (as RegExp.input) until the
+  // next one, and this input can be 100 MB.
+  if (text.trim() === '') return unknown(`${label} holds only whitespace`);
 
   let parsed: unknown;
   try {
@@ -70,29 +126,7 @@ export async function readSessionStore(
   return activeFiles(parsed as Record<string, unknown>);
 }
 
-/** The file's text, or an outcome when its size alone rules it out. */
-async function loadText(
-  storePath: string,
-  label: string,
-  maxBytes: number,
-): Promise<string | StoreOutcome> {
-  // Without O_NONBLOCK, opening a FIFO waits for a writer: the run would hang, deaf to signals.
-  const handle = await open(storePath, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return unknown(`${label} is not a regular file`);
-    if (stats.size === 0) return unknown(`${label} is empty (0 bytes)`);
-    if (stats.size > maxBytes) {
-      const size = describeSize(stats.size);
-      return unknown(`${label} is ${size}, over the ${describeSize(maxBytes)} this worker reads`);
-    }
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
-}
-
-function activeFiles(store: Record<string, unknown>): StoreOutcome {
+function activeFiles(store: Record<string, unknown>): KnownStore {
   const active = new Set<string>();
   let entries = 0;
 
@@ -109,7 +143,7 @@ function activeFiles(store: Record<string, unknown>): StoreOutcome {
       active.add(baseName(checkpointFile));
     }
   }
-  return { known: true, active, entries };
+  return { known: true, active, entries, reused: false };
 }
 
 function checkpointFiles(checkpoints: unknown): string[] {

@@ -4,10 +4,10 @@ import path from 'node:path';
 
 import type { z } from 'zod';
 
-
 import { configSchema, type Config } from './config-schema.js';
 import { readApiKeyCredential } from './credentials.js';
 import { UsageError, errorCode, errorMessage } from './errors.js';
+import { findRepeatedKeys, type KeyPosition } from './repeated-keys.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -29,7 +29,7 @@ export async function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<LoadedConfig> {
   const absolute = path.resolve(configPath);
-  const text = await readConfigText(absolute);
+  const text = withoutByteOrderMark(await readConfigText(absolute));
   const raw = parseJson(absolute, text);
 
   const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
@@ -43,7 +43,8 @@ export async function loadConfig(
     throw new UsageError(`Config file ${absolute} is invalid:\n${lines.join('\n')}`);
   }
 
-  const warnings = keyInFile ? await permissionWarnings(absolute) : [];
+  const warnings = repeatedKeyWarnings(absolute, text);
+  if (keyInFile) warnings.push(...(await permissionWarnings(absolute)));
   return { config: parsed.data, path: absolute, dir: path.dirname(absolute), warnings };
 }
 
@@ -84,9 +85,12 @@ async function readRegularFile(file: string): Promise<string> {
   }
 }
 
-function parseJson(file: string, fileText: string): unknown {
-  // Windows editors start UTF-8 files with a byte-order mark, which is not JSON.
-  const text = fileText.charCodeAt(0) === 0xfeff ? fileText.slice(1) : fileText;
+/** Windows editors start UTF-8 files with a byte-order mark, which is not JSON. */
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function parseJson(file: string, text: string): unknown {
   if (text.trim() === '') throw new UsageError(`Config file ${file} is empty`);
 
   try {
@@ -169,6 +173,37 @@ export function formatPath(segments: readonly PropertyKey[]): string {
       return index === 0 ? String(segment) : `.${String(segment)}`;
     })
     .join('');
+}
+
+/**
+ * JSON.parse keeps the last of two values for one key without a word, so a setting changed in
+ * one place may be silently undone by a forgotten copy further down. Names keys, never values.
+ */
+function repeatedKeyWarnings(file: string, text: string): string[] {
+  const scan = findRepeatedKeys(text);
+  if (!scan.checked) {
+    return [`Config file ${file} is nested too deeply to be checked for keys given twice`];
+  }
+
+  return scan.repeated.map(({ key, objectPath, positions }) => {
+    const where = objectPath.length > 0 ? ` in ${formatPath(objectPath)}` : '';
+    const times = positions.length === 2 ? 'twice' : `${positions.length} times`;
+    return (
+      `Config file ${file}: ${JSON.stringify(key)}${where} is given ${times}, ` +
+      `${describePositions(positions)}; only the last one counts`
+    );
+  });
+}
+
+/** `on lines 3 and 9`, or with columns when two share a line (a config on one line). */
+function describePositions(positions: readonly KeyPosition[]): string {
+  const lines = positions.map((position) => position.line);
+  const sharesALine = new Set(lines).size < lines.length;
+  const each = sharesALine
+    ? positions.map(({ line, column }) => `line ${line}, column ${column}`)
+    : lines.map(String);
+  const listed = `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
+  return sharesALine ? `at ${listed}` : `on lines ${listed}`;
 }
 
 async function permissionWarnings(file: string): Promise<string[]> {

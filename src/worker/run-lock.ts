@@ -3,10 +3,10 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { TEMP_SUFFIX, tempPathFor } from '../fs/durable.js';
+import { TEMP_SUFFIX } from '../fs/durable.js';
 import { errorCode, errorMessage } from './errors.js';
 import { formatTimestamp, type Logger } from './logger.js';
-import { isSameProcessRunning, processStartTime } from './process-identity.js';
+import { isProcessAlive, isSameProcessRunning, processStartTime } from './process-identity.js';
 
 /** Who holds a lock: the daemon, a `--once` pass, or a single `--job` run. */
 export type LockRole = 'daemon' | 'once' | 'job';
@@ -86,7 +86,7 @@ export async function acquireLock(file: string, role: LockRole, log: Logger): Pr
  */
 async function createLockFile(file: string, holder: LockHolder): Promise<boolean> {
   await removeOldTemps(path.dirname(file));
-  const temp = tempPathFor(file);
+  const temp = lockTempPath(file);
   try {
     await writeFile(temp, `${JSON.stringify(holder)}\n`, { mode: 0o600, flag: 'wx' });
     await link(temp, file);
@@ -99,14 +99,25 @@ async function createLockFile(file: string, holder: LockHolder): Promise<boolean
   }
 }
 
-/** Temp files of lock writers killed before they could clean up; young ones may be in use. */
+/** `.<lock name>.<pid>.<random>.nexus-tmp`: the writer's pid tells whether it may still be busy. */
+function lockTempPath(file: string): string {
+  const suffix = `${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${suffix}`);
+}
+
+/**
+ * Temp files of lock writers killed before they could clean up. One whose writer is gone goes at
+ * once; one whose pid is alive, or that carries none, may be in use and goes once it is old.
+ */
 async function removeOldTemps(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     if (!name.endsWith(TEMP_SUFFIX)) continue;
     const temp = path.join(dir, name);
+    const writer = /\.(\d+)\.[0-9a-f]{12}\.nexus-tmp$/.exec(name)?.[1];
+    const writerGone = writer !== undefined && !isProcessAlive(Number(writer));
     const age = await stat(temp).then((info) => Date.now() - info.mtimeMs, () => 0);
-    if (age > UNWRITTEN_LOCK_MS) await unlink(temp).catch(() => undefined);
+    if (writerGone || age > UNWRITTEN_LOCK_MS) await unlink(temp).catch(() => undefined);
   }
 }
 

@@ -78,6 +78,10 @@ async function runForResult(job: JobConfig, settings: SchedulerSettings): Promis
   }
 }
 
+/**
+ * When each job is first due, each said in the log: a user who has just run a job by hand
+ * sees that the daemon waits for it rather than doing nothing.
+ */
 async function initialSchedule(settings: SchedulerSettings): Promise<ScheduledJob[]> {
   const wallNow = Date.now();
   const monotonicNow = performance.now();
@@ -88,14 +92,24 @@ async function initialSchedule(settings: SchedulerSettings): Promise<ScheduledJo
     const last = await readRunRecord(settings.stateDir, job.id, settings.log);
     const lastStart = last ? new Date(last.startedAt) : undefined;
     const dueAt = firstDueAt(intervalMs, lastStart, wallNow, monotonicNow);
-    if (lastStart) {
-      const when = formatTimestamp(lastStart);
-      const wait = formatWait(Math.max(0, dueAt - monotonicNow));
-      settings.log.child(job.id).debug(`Last run ${when}; next run in ${wait}`);
-    }
+    const firstRunAt = dueAt > monotonicNow ? new Date(wallNow + dueAt - monotonicNow) : 'now';
+    settings.log.child(job.id).info(describeFirstRun(job, lastStart, firstRunAt));
     schedule.push({ job, jobId: job.id, intervalMs, dueAt });
   }
   return schedule;
+}
+
+/** `Next run at 2026-12-03T16:40:00 (every 15 minutes; last run 2026-12-03T16:25:00)`. */
+function describeFirstRun(
+  job: JobConfig,
+  lastStart: Date | undefined,
+  firstRunAt: Date | 'now',
+): string {
+  const minutes = job.intervalMinutes;
+  const every = `every ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  const last = lastStart ? `last run ${formatTimestamp(lastStart)}` : 'never run before';
+  if (firstRunAt === 'now') return `Due now (${every}; ${last})`;
+  return `Next run at ${formatTimestamp(firstRunAt)} (${every}; ${last})`;
 }
 
 /**

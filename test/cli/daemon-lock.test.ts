@@ -30,6 +30,8 @@ test('a second daemon, or --once, on the same config is refused and names the ru
         ),
       );
       assert.equal(refused.stdout, '');
+      assert.match(refused.stderr, /^nexus-worker: Another/, 'the refusal is not the first line');
+      assert.doesNotMatch(refused.stderr, /Starting Nexus Worker/);
     }
 
     daemon.child.kill('SIGTERM');

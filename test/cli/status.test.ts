@@ -110,7 +110,7 @@ test('after real runs: each result, its message and next run; a failed run exits
         `${formatTimestamp(after(uploads, 60))} \\(in 59m( \\d+s)?\\)$`,
     ),
   );
-  assert.match(table.stdout, /^ +Uploaded 1 sessions for main.* \(took (under 1s|\d+s)\)$/m);
+  assert.match(table.stdout, /^ +Uploaded 1 session for main.* \(took (under 1s|\d+s)\)$/m);
   assert.match(rowOf(table.stdout, WEBHOOK_JOB), / failed +0 +\S+ \(in 14m( \d+s)?\)$/);
   assert.match(table.stdout, /^ +Workspace not found: .*no-such-workspace; fix args\[1\]/m);
   assert.match(

@@ -28,8 +28,15 @@ export interface StubServer {
 export async function startStubServer(handler: StubHandler): Promise<StubServer> {
   const requests: StubRequest[] = [];
   const server = createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      // The client gave up on its request halfway: there is nothing to answer.
+      return;
+    }
+    // Decoded once: a character cut in two between chunks must not turn into two bad ones.
+    const body = Buffer.concat(chunks).toString('utf8');
     const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
     requests.push(request);
     await handler(request, res, requests.length - 1);

@@ -176,3 +176,18 @@ test('bad ingests are 4xx: empty id, no body, bad JSON, other types, over 1 MiB'
   assert.equal(emptyAgent.status, 400);
   assert.deepEqual(await pending('bad'), []);
 });
+
+test('a payload nested 1,000 levels deep is taken; one level more is a 400 saying so', async () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+  const deepest = `{"a":${nested(999)}}`;
+
+  const taken = await ingestRaw('/webhook/deep/test', deepest);
+  const refused = await ingestRaw('/webhook/deep/test', `[${deepest}]`);
+
+  assert.equal(taken.status, 201);
+  assert.equal(refused.status, 400);
+  const { error } = refused.body as { error: string };
+  assert.match(error, /^the payload is nested too deep: more than 1000 levels of arrays/);
+  const items = await pending('deep');
+  assert.deepEqual(items.map((item) => JSON.stringify(item.payload)), [deepest]);
+});

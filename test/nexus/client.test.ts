@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { NexusClient } from '../../src/nexus/client.js';
+import { jsonEscapedLength } from '../../src/nexus/json-string-bytes.js';
+import type { StreamedText } from '../../src/nexus/streamed-text.js';
 import {
   NexusAuthError,
   NexusEndpointError,
@@ -17,13 +19,27 @@ import {
 } from '../helpers/stub-server.js';
 
 const KEY = 'client-test-key-77ab';
-const upload = {
+const TRANSCRIPT = '{"type":"session","text":"tab\\there, ü and 🙂"}\n';
+const fields = {
   agentId: 'main',
   sessionId: '60480e1e-6d95-473d-8adf-d5816f52e268',
-  transcript: '{"type":"session"}\n',
   fileName: '60480e1e-6d95-473d-8adf-d5816f52e268.jsonl',
   sha256: 'ab',
 };
+const upload = { ...fields, transcript: textSource(TRANSCRIPT) };
+
+/** A text handed over in chunks of a few bytes, cutting characters in two on purpose. */
+function textSource(text: string, chunkBytes = 5): StreamedText {
+  const bytes = Buffer.from(text);
+  return {
+    escapedBytes: jsonEscapedLength(bytes),
+    chunks: async function* () {
+      for (let start = 0; start < bytes.length; start += chunkBytes) {
+        yield bytes.subarray(start, start + chunkBytes);
+      }
+    },
+  };
+}
 
 async function withServer(handler: StubHandler, t: { after: (fn: () => unknown) => void }) {
   const lines: string[] = [];
@@ -45,8 +61,45 @@ test('the key travels in the x-functions-key header, never in the URL', async (t
   assert.deepEqual(await client.uploadSession(upload), { kind: 'stored' });
   assert.equal(server.requests[0]?.headers['x-functions-key'], KEY);
   assert.ok(!server.requests[0]?.url.includes(KEY));
-  assert.deepEqual(JSON.parse(server.requests[0]?.body ?? ''), upload);
+  assert.deepEqual(JSON.parse(server.requests[0]?.body ?? ''), {
+    ...fields,
+    transcript: TRANSCRIPT,
+  });
 });
+
+test('the transcript is streamed with a Content-Length, each retry sends it whole', async (t) => {
+  const { server, client } = await withServer((_req, res, index) => {
+    sendJson(res, index === 0 ? 503 : 200, { status: 'ok' });
+  }, t);
+
+  assert.deepEqual(await client.uploadSession(upload), { kind: 'stored' });
+
+  assert.equal(server.requests.length, 2);
+  for (const request of server.requests) {
+    assert.equal(request.headers['transfer-encoding'], undefined);
+    assert.equal(request.headers['content-length'], String(Buffer.byteLength(request.body)));
+    assert.equal(JSON.parse(request.body).transcript, TRANSCRIPT);
+  }
+});
+
+test('a transcript that fails while it is read is not retried; the error reaches the caller',
+  async (t) => {
+    const { server, client } = await withServer((_req, res) => sendJson(res, 200, {}), t);
+    const failure = new Error('changed under us');
+    const failing: StreamedText = {
+      escapedBytes: 1000,
+      chunks: async function* () {
+        yield Buffer.from('x'.repeat(100));
+        throw failure;
+      },
+    };
+
+    await assert.rejects(client.uploadSession({ ...fields, transcript: failing }), failure);
+
+    // The server may or may not have seen the start of it; it never saw a whole body.
+    assert.ok(server.requests.every((request) => request.body.length < 200));
+    assert.ok(server.requests.length <= 1);
+  });
 
 test('409 is a duplicate; 400 and 413 are final refusals with the reason', async (t) => {
   const statuses = [409, 400, 413];

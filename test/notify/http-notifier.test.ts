@@ -89,7 +89,8 @@ test('a 503 is reported with its status and body, and the next notification stil
     });
     const lines: string[] = [];
     const log = createLogger({ write: (line) => lines.push(line), secrets: [TOKEN] });
-    const queue = new NotificationQueue(new HttpNotifier(hooks.url, TOKEN, 5000), log);
+    const noRetry = { retries: 0 };
+    const queue = new NotificationQueue(new HttpNotifier(hooks.url, TOKEN, 5000, noRetry), log);
 
     queue.enqueue(run);
     queue.enqueue({ ...run, idempotencyKey: 'second' });
@@ -110,11 +111,63 @@ test('an endpoint that never answers is given up after the timeout', async (t) =
   });
   const started = performance.now();
 
-  await assert.rejects(new HttpNotifier(hooks.url, TOKEN, 300).send(run, neverAborted), {
+  const notifier = new HttpNotifier(hooks.url, TOKEN, 300, { retries: 1, minDelayMs: 10 });
+
+  await assert.rejects(notifier.send(run, neverAborted), {
     name: 'NotifyError',
     message: 'no answer within 0.3s',
   });
   assert.ok(performance.now() - started < 5000);
+  assert.equal(hooks.received.length, 2, 'one retry after the first timeout');
+});
+
+test('a busy or restarting gateway is tried again, honouring Retry-After', async (t) => {
+  const answers = [
+    { status: 503, headers: {} },
+    { status: 429, headers: { 'retry-after': '1' } },
+    { status: 200, headers: {} },
+  ];
+  const times: number[] = [];
+  const hooks = await startHooks(t, (_request, response) => {
+    times.push(performance.now());
+    const answer = answers[times.length - 1] ?? { status: 500, headers: {} };
+    response.writeHead(answer.status, answer.headers).end('{}');
+  });
+  const notifier = new HttpNotifier(hooks.url, TOKEN, 5000, { minDelayMs: 10 });
+
+  await notifier.send(run, neverAborted);
+
+  assert.equal(hooks.received.length, 3);
+  const keys = new Set(hooks.received.map((request) => request.body.idempotencyKey));
+  assert.equal(keys.size, 1, 'every attempt carries the same idempotency key');
+  const waited = (times[2] ?? 0) - (times[1] ?? 0);
+  assert.ok(waited >= 950, `waited ${waited} ms after a Retry-After of 1 s`);
+});
+
+test('a refusal is not retried, nor a Retry-After longer than the limit', async (t) => {
+  for (const [status, headers] of [[400, {}], [503, { 'retry-after': '3600' }]] as const) {
+    const hooks = await startHooks(t, (_request, response) => {
+      response.writeHead(status, headers).end('{"error":"no"}');
+    });
+    const notifier = new HttpNotifier(hooks.url, TOKEN, 5000, { minDelayMs: 10 });
+
+    await assert.rejects(notifier.send(run, neverAborted), { message: /^HTTP \d+.*: no$/ });
+
+    assert.equal(hooks.received.length, 1, `HTTP ${status}`);
+  }
+});
+
+test('a redirect is not followed: the token stays with the configured url', async (t) => {
+  const elsewhere = await startHooks(t, (_request, response) => response.writeHead(200).end());
+  const hooks = await startHooks(t, (_request, response) => {
+    response.writeHead(307, { location: elsewhere.url }).end();
+  });
+
+  await assert.rejects(new HttpNotifier(hooks.url, TOKEN, 5000).send(run, neverAborted), {
+    message: /^HTTP 307/,
+  });
+
+  assert.equal(elsewhere.received.length, 0);
 });
 
 test('an error answer in JSON is reported by its error field', async (t) => {

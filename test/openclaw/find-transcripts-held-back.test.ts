@@ -139,4 +139,24 @@ describe('entries that are not transcripts', () => {
     assert.equal(skippedAs(result, `${ID_A}.jsonl`).category, 'not-a-file');
     assert.match(skippedAs(result, `${ID_A}.jsonl`).reason, /not a regular file/);
   });
+
+  test('a file whose name is not UTF-8 is left alone, saying so, under a shown name', async (t) => {
+    const dir = await sessionsFolder(t);
+    await storeReferring(dir, {});
+    const inDir = (...parts: (string | number[])[]) =>
+      Buffer.concat([`${dir}/`, ...parts].map((part) => Buffer.from(part)));
+    await writeFile(inDir(`${ID_A}-topic-caf`, [0xe9], `.jsonl.reset.${TS}`), 'x\n');
+    await mkdir(inDir(`${ID_B}-topic-`, [0xff], `.jsonl.reset.${TS}`));
+    await place(dir, `${ID_B}.jsonl.reset.${TS}`, 'x\n');
+
+    const result = await scan(dir);
+
+    assert.deepEqual(readyNames(result), [`${ID_B}.jsonl.reset.${TS}`]);
+    const file = skippedAs(result, `${ID_A}-topic-caf\\xe9.jsonl.reset.${TS}`);
+    assert.equal(file.category, 'name-not-utf8');
+    assert.match(file.reason, /^its name is not valid UTF-8, so it cannot be uploaded under its/);
+    const folder = skippedAs(result, `${ID_B}-topic-\\xff.jsonl.reset.${TS}`);
+    assert.equal(folder.category, 'not-a-file');
+    assert.equal(result.skipped.length, 3, 'sessions.json and the two odd names');
+  });
 });

@@ -192,7 +192,7 @@ test('a missing sessions folder fails the scan with the folder named', async (t)
   const missing = path.join(parent, 'agents', 'nobody', 'sessions');
 
   await assert.rejects(scan(missing), (error: Error) => {
-    assert.match(error.message, /OpenClaw sessions folder .* does not exist/);
+    assert.match(error.message, /^OpenClaw sessions folder not found: /);
     assert.ok(error.message.includes(missing));
     return true;
   });

@@ -134,7 +134,7 @@ test('values that are not objects are skipped and not counted', async (t) => {
 test('an empty object is a known store with nothing active', async (t) => {
   const dir = await makeTempDir(t);
   const outcome = await readSessionStore(await storeWith(dir, '{}\n'));
-  assert.deepEqual(outcome, { known: true, active: new Set(), entries: 0 });
+  assert.deepEqual(outcome, { known: true, active: new Set(), entries: 0, reused: false });
 });
 
 test('a byte-order mark before the JSON is tolerated', async (t) => {

@@ -10,16 +10,21 @@ import {
 } from '../../src/openclaw/sessions-folder.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-test('a missing folder is an error that names it and says what to check', async (t) => {
+test('a missing folder is an error that names it and the setting to fix', async (t) => {
   const parent = await makeTempDir(t);
   const missing = path.join(parent, 'agents', 'main', 'sessions');
 
-  await assert.rejects(listFolder(missing), (error: Error) => {
-    assert.ok(error.message.includes(missing), error.message);
-    assert.match(error.message, /does not exist: check the sessions path/);
+  await assert.rejects(listFolder(missing, 'args[0] of job "main-sessions"'), (error: Error) => {
+    assert.equal(
+      error.message,
+      `OpenClaw sessions folder not found: ${missing}; fix args[0] of job "main-sessions" ` +
+        '(OpenClaw keeps it in <state dir>/agents/<agentId>/sessions), or start the agent ' +
+        'once so OpenClaw creates it',
+    );
     assert.equal((error.cause as NodeJS.ErrnoException).code, 'ENOENT');
     return true;
   });
+  await assert.rejects(listFolder(missing), /; fix the sessions path in the job's args \(/);
 });
 
 test('a file where the folder should be is an error that says so', async (t) => {
@@ -27,7 +32,27 @@ test('a file where the folder should be is an error that says so', async (t) => 
   const file = path.join(parent, 'sessions');
   await writeFile(file, '');
 
-  await assert.rejects(listFolder(file), /sessions is not a folder/);
+  await assert.rejects(
+    listFolder(file, 'args[0] of job "x"'),
+    /sessions is not a folder; fix args\[0\] of job "x": point it at <state dir>\/agents\//,
+  );
+});
+
+test('a name that is not UTF-8 is listed as such, its stray byte shown as \\xNN', async (t) => {
+  const dir = await makeTempDir(t);
+  const latin1 = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.jsonl')]);
+  await writeFile(Buffer.concat([Buffer.from(`${dir}/`), latin1]), 'x\n');
+  await writeFile(path.join(dir, 'café.jsonl'), 'x\n');
+
+  const entries = await listFolder(dir);
+  const listed = entries
+    .map(({ name, nameIsUtf8, dirent }) => [name, nameIsUtf8, dirent.isFile()])
+    .sort();
+
+  assert.deepEqual(listed, [
+    ['caf\\xe9.jsonl', false, true],
+    ['café.jsonl', true, true],
+  ]);
 });
 
 test('entries are examined with lstat: a link is a link, a vanished file an error', async (t) => {

@@ -115,3 +115,21 @@ test('the holder is described by role, pid and local start time', () => {
   const job = describeHolder({ ...holder, role: 'job' });
   assert.equal(job, 'a --job run (pid 42, since 2026-02-06T14:00:00)');
 });
+
+test('a temp file of a lock writer that was killed goes at once; a live one stays', async (t) => {
+  const dir = await makeTempDir(t);
+  const file = jobLockPath(dir, 'main-sessions');
+  await mkdir(path.dirname(file), { recursive: true });
+  const lockName = path.basename(file);
+  const orphan = path.join(path.dirname(file), `.${lockName}.${deadPid()}.0123456789ab.nexus-tmp`);
+  const busy = path.join(path.dirname(file), `.${lockName}.${process.pid}.ba9876543210.nexus-tmp`);
+  await writeFile(orphan, '');
+  await writeFile(busy, '');
+
+  const attempt = await acquireLock(file, 'job', recordingLogger().log);
+
+  assert.ok(attempt.acquired);
+  await attempt.lock.release();
+  await assert.rejects(stat(orphan), { code: 'ENOENT' });
+  assert.ok((await stat(busy)).isFile(), 'a temp file that may be in use must stay');
+});

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SessionUploadArgs } from '../../jobs/session-upload/settings.js';
 import type { WebhookPullArgs } from '../../jobs/webhook-pull/settings.js';
 import type { JobConfig } from '../../worker/config-schema.js';
-import { jobStateDir } from '../../worker/state-dir.js';
+import { inspectStateFolder } from '../state-folder.js';
 import type { Checklist } from './checklist.js';
 import {
   currentUid,
@@ -81,33 +81,16 @@ async function checkWebhookPullFolders(
   reportCreatable(list, jobId, `inbox ${inbox}`, inboxFinding, argFix(jobId, 2));
 }
 
-/**
- * The state folder and what is already in it: records, locks and ledgers the worker rewrites.
- * A folder made by another user (a first run as root) is the usual reason it is not writable.
- */
+/** The state folder and what is already in it; see inspectStateFolder. */
 export async function checkStateFolder(
   stateDir: string,
   jobIds: readonly string[],
   list: Checklist,
 ): Promise<void> {
-  const finding = await inspectCreatableFolder(stateDir);
-  if (finding.kind !== 'usable') {
-    const what = `state folder ${stateDir}`;
-    reportCreatable(list, 'state', what, finding, 'fix stateDir in the config');
-    return;
-  }
-
-  const inside = ['runs', 'locks', 'jobs'].map((name) => path.join(stateDir, name));
-  inside.push(...jobIds.map((jobId) => jobStateDir(stateDir, jobId)));
-  for (const folder of inside) {
-    const found = await inspectFolder(folder, 'read-write');
-    if (found.kind === 'unusable') {
-      const fix = found.cause === 'rights' ? FIX_OWNER : 'move it away';
-      list.fail('state', `state folder ${folder} ${found.reason}: ${fix}`);
-      return;
-    }
-  }
-  list.ok('state', `state folder ${stateDir} is writable`);
+  const finding = await inspectStateFolder(stateDir, jobIds);
+  const folder = finding.kind === 'unusable' ? finding.folder : stateDir;
+  const wrongPathFix = folder === stateDir ? 'fix stateDir in the config' : 'move it away';
+  reportCreatable(list, 'state', `state folder ${folder}`, finding, wrongPathFix);
 }
 
 const FIX_OWNER = 'run the worker as one user, and give the folder to that user (chown -R)';

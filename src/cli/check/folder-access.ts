@@ -47,7 +47,11 @@ export async function inspectFolder(dir: string, use: FolderUse): Promise<Folder
   try {
     await access(dir, ACCESS_MODE[use]);
     return { kind: 'usable' };
-  } catch {
+  } catch (error) {
+    if (errorCode(error) === 'EROFS') {
+      const reason = 'is on a read-only file system (under systemd: not in ReadWritePaths=)';
+      return { kind: 'unusable', reason, cause: 'wrong-path' };
+    }
     const whose = owner === currentUid() ? '' : `; it belongs to uid ${owner}`;
     return { kind: 'unusable', reason: `${REFUSAL[use]} ${whoAmI()}${whose}`, cause: 'rights' };
   }

@@ -1,5 +1,6 @@
 import type { TranscriptCandidate } from '../../openclaw/find-transcripts.js';
 import type { JobResult } from '../../worker/job-result.js';
+import { plural } from '../../worker/plural.js';
 import type { JobContext } from '../job-type.js';
 
 export interface DryRunFindings {
@@ -34,7 +35,7 @@ export function dryRunResult(
     }
   }
 
-  let message = `Dry run: would upload ${wouldUpload} sessions for ${findings.agentId}`;
+  let message = `Dry run: would upload ${plural(wouldUpload, 'session')} for ${findings.agentId}`;
   for (const note of findings.notes) message += `; ${note}`;
   return {
     jobId: context.jobId,

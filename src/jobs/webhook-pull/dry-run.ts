@@ -1,6 +1,7 @@
 import path from 'node:path';
 
 import type { JobResult } from '../../worker/job-result.js';
+import { plural } from '../../worker/plural.js';
 import type { JobContext } from '../job-type.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import { pathExists } from '../../fs/path-exists.js';
@@ -14,28 +15,34 @@ export interface DryRun {
   agentId: string;
   inbox: string;
   ledger: DeliveryLedger;
+  /** Ids a real run would leave pending on Nexus even after delivering an item under them. */
+  keepPending: ReadonlySet<string>;
   context: JobContext;
   tally: RunTally;
 }
 
-/** Says what a real run would write and mark delivered; reads only, writes and deletes nothing. */
+/**
+ * Says what a real run would write and mark delivered; reads only, writes and deletes nothing.
+ * `items` holds each id once, as `screenItems` leaves them.
+ */
 export async function dryRunDelivery(items: WebhookItem[], run: DryRun): Promise<JobResult> {
-  const { inbox, ledger, context, tally } = run;
+  const { inbox, ledger, keepPending, context, tally } = run;
   const { log } = context;
   const listing = (await pathExists(inbox)) ? await InboxListing.read(inbox) : undefined;
   if (!listing) log.info(`Would create inbox folder ${inbox}`);
 
-  const seen = new Set<string>();
   let wouldDeliver = 0;
   let wouldMark = 0;
+  // Counts the item's id among those a real run would delete, and says so for its log line.
+  const onNexus = (item: WebhookItem): string => {
+    if (keepPending.has(item.id)) return ' (its id would stay pending on Nexus)';
+    wouldMark += 1;
+    return ' (would mark it on Nexus)';
+  };
   for (const item of items) {
-    if (seen.has(item.id)) continue;
-    seen.add(item.id);
-
     const record = ledger.get(item.id);
     if (record) {
-      wouldMark += 1;
-      log.info(`Delivered before: ${path.basename(record.file)} (would mark it on Nexus)`);
+      log.info(`Delivered before: ${path.basename(record.file)}${onNexus(item)}`);
       continue;
     }
 
@@ -45,18 +52,17 @@ export async function dryRunDelivery(items: WebhookItem[], run: DryRun): Promise
     if (slot.kind === 'taken') {
       itemFailed(tally, log, item, slot.reason);
     } else if (slot.kind === 'delivered') {
-      wouldMark += 1;
-      log.info(`Already in the inbox: ${path.basename(slot.file)} (would mark it on Nexus)`);
+      log.info(`Already in the inbox: ${path.basename(slot.file)}${onNexus(item)}`);
     } else {
       wouldDeliver += 1;
-      wouldMark += 1;
-      log.info(`Would deliver: ${path.basename(slot.file)}`);
+      log.info(`Would deliver: ${path.basename(slot.file)}${onNexus(item)}`);
     }
   }
 
-  log.info(`Would mark ${wouldMark} items delivered on Nexus`);
+  log.info(`Would mark ${plural(wouldMark, 'item')} delivered on Nexus`);
   const failed = tally.errors.length;
-  let message = `Dry run: would deliver ${wouldDeliver} webhook items to ${run.agentId}`;
+  const delivered = plural(wouldDeliver, 'webhook item');
+  let message = `Dry run: would deliver ${delivered} to ${run.agentId}`;
   if (failed > 0) message += `, ${failed} could not be delivered`;
   for (const note of tally.notes) message += `; ${note}`;
 

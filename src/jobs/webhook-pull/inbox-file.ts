@@ -68,16 +68,16 @@ async function whatIsAt(file: string, item: WebhookItem): Promise<ItemHolder> {
 }
 
 /**
- * Writes the item's file under a temp name in the inbox and syncs it; returns the temp path.
- * On failure nothing is left behind. The short fixed base keeps the temp name within the name
- * length limit however long the item's own name is.
+ * Writes an item's file text (see `itemFileText`) under a temp name in the inbox and syncs it;
+ * returns the temp path. On failure nothing is left behind. The short fixed base keeps the temp
+ * name within the name length limit however long the item's own name is.
  */
-export async function stageItemFile(inbox: string, item: WebhookItem): Promise<string> {
+export async function stageItemFile(inbox: string, text: string): Promise<string> {
   const temp = tempPathFor(path.join(inbox, 'webhook-item'));
   const handle = await open(temp, 'wx', 0o600);
 
   try {
-    await handle.writeFile(itemFileText(item));
+    await handle.writeFile(text);
     await handle.sync();
     await handle.close();
   } catch (error) {

@@ -5,6 +5,7 @@ import { removeStaleTemps } from '../../fs/move-into-folder.js';
 import { errorCode, errorMessage } from '../../worker/errors.js';
 import type { JobResult } from '../../worker/job-result.js';
 import type { Logger } from '../../worker/logger.js';
+import { plural } from '../../worker/plural.js';
 import type { JobContext, JobType } from '../job-type.js';
 import { deliverItems } from './deliver-items.js';
 import { forgetExpired, loadLedger } from './delivery-ledger.js';
@@ -13,6 +14,7 @@ import { finishInterrupted } from './finish-interrupted.js';
 import { markDelivered } from './mark-delivered.js';
 import { readPendingAnswer, type PendingAnswer } from './pending-items.js';
 import { addNote, newTally, type RunTally } from './run-tally.js';
+import { screenItems } from './screen-items.js';
 import {
   webhookPullArgsSchema,
   webhookPullOptionsSchema,
@@ -53,22 +55,20 @@ async function runWebhookPull(
 
   const pending = await fetchPending(args.agentId, context);
   if (!pending.ok) return stopped(pending.reason, tally, context);
-  log.info(`Found ${pending.listed} pending webhook items`);
-  for (const { label, reason } of pending.invalid) {
-    const line = `${label}: ${reason}; left pending on Nexus`;
-    tally.errors.push(line);
-    log.error(`Invalid webhook ${line}`);
-  }
+  log.info(`Found ${plural(pending.listed, 'pending webhook item')}`);
+  const { items, keepPending } = screenItems(pending, tally, log);
 
   if (context.dryRun) {
-    return dryRunDelivery(pending.items, { agentId: args.agentId, inbox, ledger, context, tally });
+    const dryRun = { agentId: args.agentId, inbox, ledger, keepPending, context, tally };
+    return dryRunDelivery(items, dryRun);
   }
 
-  const listedIds = pending.items.map((item) => item.id);
-  const forgotten = forgetExpired(ledger, options.ledgerRetentionDays, new Set(listedIds));
+  const listedIds = new Set(pending.items.map((item) => item.id));
+  const forgotten = forgetExpired(ledger, options.ledgerRetentionDays, listedIds);
   const run = { inbox, ledger, ledgerChanged: forgotten > 0, context, tally };
-  if (await deliverItems(pending.items, run)) {
-    await markDelivered(listedIds, ledger, options.deleteBatchSize, context, tally);
+  if (await deliverItems(items, run)) {
+    const deletable = [...listedIds].filter((id) => !keepPending.has(id));
+    await markDelivered(deletable, ledger, options.deleteBatchSize, context, tally);
   }
 
   log.info(`Job complete: ${tally.delivered} delivered, ${tally.errors.length} failed`);
@@ -110,7 +110,9 @@ async function prepareInbox(inbox: string, log: Logger): Promise<void> {
   }
 
   const staleTemps = await removeStaleTemps(inbox);
-  if (staleTemps > 0) log.info(`Removed ${staleTemps} temp files left by an interrupted run`);
+  if (staleTemps > 0) {
+    log.info(`Removed ${plural(staleTemps, 'temp file')} left by an interrupted run`);
+  }
 }
 
 async function fetchPending(agentId: string, context: JobContext): Promise<PendingAnswer> {
@@ -141,7 +143,7 @@ function stopped(reason: string, tally: RunTally, context: JobContext): JobResul
 
 function toResult(tally: RunTally, agentId: string, jobId: string): JobResult {
   const failed = tally.errors.length;
-  let message = `Delivered ${tally.delivered} webhook items to ${agentId}`;
+  let message = `Delivered ${plural(tally.delivered, 'webhook item')} to ${agentId}`;
   if (failed > 0) message += `, ${failed} failed`;
   for (const note of tally.notes) message += `; ${note}`;
 

@@ -1,5 +1,6 @@
 import { isRunFatal } from '../../nexus/errors.js';
 import { errorMessage } from '../../worker/errors.js';
+import { plural } from '../../worker/plural.js';
 import type { JobContext } from '../job-type.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import { addNote, type RunTally } from './run-tally.js';
@@ -34,13 +35,15 @@ export async function markDelivered(
     }
   }
 
-  if (marked > 0) context.log.info(`Marked ${marked} items delivered on Nexus`);
+  if (marked > 0) context.log.info(`Marked ${plural(marked, 'item')} delivered on Nexus`);
   if (failure !== undefined) {
+    const unmarked = ids.length - marked;
+    const them = unmarked === 1 ? 'it' : 'them';
     addNote(
       tally,
       context.log,
-      `could not mark ${ids.length - marked} items delivered on Nexus (${failure}); ` +
-        'the next run marks them without writing them again',
+      `could not mark ${plural(unmarked, 'item')} delivered on Nexus (${failure}); ` +
+        `the next run marks ${them} without writing ${them} again`,
     );
   }
   return marked;

@@ -13,6 +13,8 @@ export interface InvalidItem {
   /** `item #3 "<id>"`: where it was in the list, and its id when it has a readable one. */
   label: string;
   reason: string;
+  /** Its id, when it has one: that id then stays pending, whatever else is listed under it. */
+  id?: string;
 }
 
 export type PendingAnswer =
@@ -60,7 +62,8 @@ export function readPendingAnswer(answer: unknown, agentId: string): PendingAnsw
       return;
     }
     const reason = [...new Set(parsed.error.issues.map((issue) => issue.message))].join('; ');
-    invalid.push({ label: labelOf(entry, index), reason });
+    const id = readableId(entry);
+    invalid.push({ label: labelOf(id, index), reason, ...(id === undefined ? {} : { id }) });
   });
   return { ok: true, listed: list.length, items, invalid };
 }
@@ -70,10 +73,14 @@ export function describeItem(item: Pick<WebhookItem, 'id' | 'source'>): string {
   return `item ${quote(item.id)} from ${quote(item.source)}`;
 }
 
-function labelOf(entry: unknown, index: number): string {
+function readableId(entry: unknown): string | undefined {
   const id = (entry as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+function labelOf(id: string | undefined, index: number): string {
   const position = `item #${index + 1}`;
-  return typeof id === 'string' && id.length > 0 ? `${position} ${quote(id)}` : position;
+  return id === undefined ? position : `${position} ${quote(id)}`;
 }
 
 const QUOTE_LIMIT = 60;

@@ -4,7 +4,7 @@ import { errorMessage } from '../../worker/errors.js';
 import { runPool } from '../run-pool.js';
 import type { DeliveryRun } from './deliver-items.js';
 import type { DeliveryRecord, DeliveryLedger } from './delivery-ledger.js';
-import { findSlot, stageItemFile } from './inbox-file.js';
+import { findSlot, itemFileText, stageItemFile } from './inbox-file.js';
 import { InboxListing } from './inbox-listing.js';
 import type { WebhookItem } from './pending-items.js';
 import { addNote, itemFailed } from './run-tally.js';
@@ -74,14 +74,9 @@ export function recordOf(item: WebhookItem, file: string): DeliveryRecord {
   return { source: item.source, file, recordedAt: new Date().toISOString() };
 }
 
-/** The listed items the ledger does not know, each id once. */
+/** The listed items the ledger does not know; `screenItems` has left one item per id. */
 function newItems(items: WebhookItem[], ledger: DeliveryLedger): WebhookItem[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    if (seen.has(item.id) || ledger.has(item.id)) return false;
-    seen.add(item.id);
-    return true;
-  });
+  return items.filter((item) => !ledger.has(item.id));
 }
 
 async function stageItem(
@@ -89,6 +84,14 @@ async function stageItem(
   inbox: string,
   listing: InboxListing,
 ): Promise<StagingOutcome> {
+  // Text too deep or too long for JSON.stringify is a fault of the item, not of the inbox.
+  let text: string;
+  try {
+    text = itemFileText(item);
+  } catch (error) {
+    return { kind: 'failed', reason: `cannot turn it into JSON text: ${errorMessage(error)}` };
+  }
+
   try {
     const slot = await findSlot(inbox, item, listing);
     if (slot.kind === 'taken') return { kind: 'failed', reason: slot.reason };
@@ -96,7 +99,7 @@ async function stageItem(
 
     // Claimed before the write, so no other item of this run is offered the name unchecked.
     listing.add(path.basename(slot.file));
-    return { kind: 'staged', file: slot.file, temp: await stageItemFile(inbox, item) };
+    return { kind: 'staged', file: slot.file, temp: await stageItemFile(inbox, text) };
   } catch (error) {
     return { kind: 'failed', reason: `cannot write it to ${inbox}: ${errorMessage(error)}` };
   }

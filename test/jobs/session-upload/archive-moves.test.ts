@@ -61,7 +61,7 @@ describe('session_upload moving files into the archive', { concurrency: 4 }, () 
     assert.deepEqual(run.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 1 sessions for ${AGENT}`,
+      message: `Uploaded 1 session for ${AGENT}`,
       itemsProcessed: 1,
       errors: [],
     });
@@ -135,7 +135,7 @@ describe('session_upload moving files into the archive', { concurrency: 4 }, () 
       itemsProcessed: 3,
       errors: [],
     });
-    assertLogged(run, 'INFO', 'Removed 1 temp files left by an interrupted run');
+    assertLogged(run, 'INFO', 'Removed 1 temp file left by an interrupted run');
     assertLogged(run, 'INFO', 'Archived 3 files');
     const clashTarget = dupName(clashing.name, clashing.text);
     assertLogged(run, 'DEBUG', `${clashing.name} archived as ${clashTarget}`);

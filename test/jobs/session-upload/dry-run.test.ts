@@ -116,7 +116,7 @@ describe('session_upload --dry-run', { concurrency: 4 }, () => {
       jobId: JOB_ID,
       success: false,
       message:
-        `Dry run: would upload 1 sessions for ${AGENT}; plain transcripts left alone: ${reason}`,
+        `Dry run: would upload 1 session for ${AGENT}; plain transcripts left alone: ${reason}`,
       itemsProcessed: 0,
       errors: [`sessions.json: ${reason}; plain transcripts left alone`],
     });

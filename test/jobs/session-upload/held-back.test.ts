@@ -55,7 +55,7 @@ describe('session_upload holding transcripts back', { concurrency: 4 }, () => {
     assert.deepEqual(first.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 1 sessions for ${AGENT}`,
+      message: `Uploaded 1 session for ${AGENT}`,
       itemsProcessed: 1,
       errors: [],
     });
@@ -63,7 +63,7 @@ describe('session_upload holding transcripts back', { concurrency: 4 }, () => {
       const reason = `${name}.lock exists: a writer holds the file`;
       assertLogged(first, 'INFO', `Waiting: ${name} (${reason})`);
     }
-    assertLogged(first, 'INFO', 'Found 1 completed sessions');
+    assertLogged(first, 'INFO', 'Found 1 completed session');
     assertStoredExactly(nexus, { [free]: files[free] ?? '' });
     assert.deepEqual(await folderNames(job.archiveDir), [free]);
     assert.deepEqual(await folderNames(dir), [

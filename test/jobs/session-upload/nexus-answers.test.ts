@@ -36,7 +36,7 @@ describe('session_upload against answers that settle a file', { concurrency: 4 }
     assert.deepEqual(run.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 1 sessions for ${AGENT}`,
+      message: `Uploaded 1 session for ${AGENT}`,
       itemsProcessed: 1,
       errors: [],
     });

@@ -103,7 +103,7 @@ describe('session_upload over several runs', { concurrency: 4 }, () => {
     assert.deepEqual(second.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 1 sessions for ${AGENT}`,
+      message: `Uploaded 1 session for ${AGENT}`,
       itemsProcessed: 1,
       errors: [],
     });

@@ -58,7 +58,7 @@ describe('session_upload reading the session store', { concurrency: 4 }, () => {
     assert.deepEqual(run.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 1 sessions for ${AGENT}; ${note}`,
+      message: `Uploaded 1 session for ${AGENT}; ${note}`,
       itemsProcessed: 1,
       errors: [],
     });
@@ -106,7 +106,7 @@ describe('session_upload reading the session store', { concurrency: 4 }, () => {
         `errors: ${JSON.stringify(run.result.errors)}`,
       );
       assert.ok(run.result.errors[0]?.endsWith('; plain transcripts left alone'));
-      assert.match(run.result.message, new RegExp(`^Uploaded 1 sessions for ${AGENT}; `));
+      assert.match(run.result.message, new RegExp(`^Uploaded 1 session for ${AGENT}; `));
       assert.ok(run.result.message.includes(`plain transcripts left alone: ${reason}`));
       const warnings = logged(run, 'WARNING');
       assert.equal(warnings.length, 1, run.stderr);
@@ -199,11 +199,11 @@ describe('session_upload reading the session store', { concurrency: 4 }, () => {
     assert.deepEqual(run.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 1 sessions for ${AGENT}`,
+      message: `Uploaded 1 session for ${AGENT}`,
       itemsProcessed: 1,
       errors: [],
     });
-    assertLogged(run, 'INFO', 'Found 1 completed sessions');
+    assertLogged(run, 'INFO', 'Found 1 completed session');
     assertLogged(run, 'INFO', `Uploaded: ${orphan}`);
     for (const name of protectedNames) {
       assertLogged(run, 'DEBUG', `Skipped: ${name} (sessions.json refers to it: still active)`);

@@ -54,7 +54,7 @@ describe('session_upload with files it cannot upload as they are', { concurrency
     assert.deepEqual(first.result, {
       jobId: JOB_ID,
       success: false,
-      message: `Uploaded 1 sessions for ${AGENT}, 1 failed`,
+      message: `Uploaded 1 session for ${AGENT}, 1 failed`,
       itemsProcessed: 1,
       errors: [`${bad}: ${reason}; left in place`],
     });
@@ -113,7 +113,7 @@ describe('session_upload with files it cannot upload as they are', { concurrency
     assert.deepEqual(run.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 1 sessions for ${AGENT}; archived 2 empty files`,
+      message: `Uploaded 1 session for ${AGENT}; archived 2 empty files`,
       itemsProcessed: 1,
       errors: [],
     });
@@ -155,7 +155,7 @@ describe('session_upload with files it cannot upload as they are', { concurrency
     assert.deepEqual(run.result, {
       jobId: JOB_ID,
       success: false,
-      message: `Uploaded 1 sessions for ${AGENT}, 1 failed`,
+      message: `Uploaded 1 session for ${AGENT}, 1 failed`,
       itemsProcessed: 1,
       errors: [`${big}: ${reason}; left in place`],
     });

@@ -141,7 +141,7 @@ describe('session_upload with zstd-compressed archives', { concurrency: 4 }, () 
       jobId: JOB_ID,
       success: true,
       message:
-        `Uploaded 1 sessions for ${AGENT}; plain transcripts left alone: sessions.json not found`,
+        `Uploaded 1 session for ${AGENT}; plain transcripts left alone: sessions.json not found`,
       itemsProcessed: 1,
       errors: [],
     });

@@ -50,7 +50,7 @@ test('killed before the ledger named the temp: the temp goes, the item is writte
   const { cli, result } = await job.run();
 
   assert.equal(result.itemsProcessed, 1, cli.stderr);
-  assert.match(cli.stderr, /Removed 1 temp files left by an interrupted run/);
+  assert.match(cli.stderr, /Removed 1 temp file left by an interrupted run/);
   assert.deepEqual(await listInbox(job.inbox), ['.agent-notes', `putio_${id}.json`]);
   assert.deepEqual(nexus.pendingItems(agentId), []);
 });
@@ -93,7 +93,7 @@ test('killed after the rename, and the agent took the file: not written again', 
   const { cli, result } = await job.run();
 
   assert.equal(result.itemsProcessed, 0, cli.stderr);
-  assert.match(cli.stderr, /Marked 1 items delivered on Nexus/);
+  assert.match(cli.stderr, /Marked 1 item delivered on Nexus/);
   assert.deepEqual(await listInbox(job.inbox), []);
   assert.deepEqual(nexus.pendingItems(agentId), []);
   assert.equal((await readLedger(job.stateDir)).items[0]?.temp, undefined);

@@ -105,7 +105,7 @@ test('a dry run lists what it would write and changes nothing', async (t) => {
   const { cli, result } = await job.run(['--dry-run']);
 
   assert.equal(cli.code, 0, cli.stderr);
-  assert.equal(result.message, `Dry run: would deliver 1 webhook items to ${agentId}`);
+  assert.equal(result.message, `Dry run: would deliver 1 webhook item to ${agentId}`);
   assert.equal(result.itemsProcessed, 0);
   assert.match(cli.stderr, new RegExp(`Would deliver: putio_${id}\\.json`));
   assert.match(cli.stderr, /Would create inbox folder/);

@@ -35,8 +35,9 @@ test('a failed DELETE is a warning; after the agent took the file, no second cop
   assert.equal(first.cli.code, 0, first.cli.stderr);
   assert.equal(first.result.success, true);
   assert.equal(first.result.itemsProcessed, 1);
-  assert.match(first.result.message, /^Delivered 1 webhook items to flaky; could not mark 1 items/);
-  assert.match(first.cli.stderr, /\[WARNING\].*could not mark 1 items delivered on Nexus/);
+  assert.match(first.result.message, /^Delivered 1 webhook item to flaky; could not mark 1 item /);
+  const warning = /\[WARNING\].*could not mark 1 item delivered on Nexus .*next run marks it /;
+  assert.match(first.cli.stderr, warning);
   assert.ok(proxy.refusedDeletes > 0);
   assert.equal(nexus.pendingItems(agentId).length, 1, 'still pending on Nexus');
   assert.deepEqual(await listInbox(job.inbox), [file]);
@@ -50,7 +51,7 @@ test('a failed DELETE is a warning; after the agent took the file, no second cop
   assert.equal(second.cli.code, 0, second.cli.stderr);
   assert.equal(second.result.itemsProcessed, 0);
   assert.equal(second.result.message, 'Delivered 0 webhook items to flaky');
-  assert.match(second.cli.stderr, /Marked 1 items delivered on Nexus/);
+  assert.match(second.cli.stderr, /Marked 1 item delivered on Nexus/);
   assert.deepEqual(await listInbox(job.inbox), [], 'not written again');
   assert.deepEqual(proxy.deletes, [[id]]);
   assert.deepEqual(nexus.pendingItems(agentId), []);

@@ -27,7 +27,7 @@ test('an item whose every name is taken is reported and left pending; others go 
   assert.equal(cli.code, 1, cli.stderr);
   assert.equal(result.success, false);
   assert.equal(result.itemsProcessed, 1);
-  assert.equal(result.message, `Delivered 1 webhook items to ${agentId}, 1 failed`);
+  assert.equal(result.message, `Delivered 1 webhook item to ${agentId}, 1 failed`);
   assert.equal(result.errors.length, 1);
   assert.match(result.errors[0] ?? '', new RegExp(`^item "${blocked}" from "putio": every name`));
   assert.match(result.errors[0] ?? '', /left pending on Nexus$/);

@@ -1,0 +1,34 @@
+/**
+ * Linux lets a file name hold any bytes but `/` and NUL, while Nexus and the log take text. A name
+ * that is not UTF-8 is shown with each byte that starts no UTF-8 character written as `\xNN`, so
+ * a person can still tell which file is meant.
+ */
+import { isUtf8 } from 'node:buffer';
+
+export function showNameBytes(name: Buffer): string {
+  let shown = '';
+  let index = 0;
+
+  while (index < name.length) {
+    const lead = name[index] as number;
+    const length = characterLength(lead);
+    const character = name.subarray(index, index + length);
+    if (length > 0 && character.length === length && isUtf8(character)) {
+      shown += character.toString('utf8');
+      index += length;
+    } else {
+      shown += `\\x${lead.toString(16).padStart(2, '0')}`;
+      index += 1;
+    }
+  }
+  return shown;
+}
+
+/** Bytes in the UTF-8 character that `lead` starts; 0 when no character starts with it. */
+function characterLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
