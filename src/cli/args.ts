@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
-import { UsageError } from '../worker/errors.js';
+import { UsageError, errorCode, errorMessage } from '../worker/errors.js';
+import { printable } from './printable.js';
 
 /** What to do besides running jobs: `nexus-worker status`, `nexus-worker check`. */
 export type CliCommand = 'status' | 'check';
@@ -72,8 +73,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       },
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${reason}\nRun nexus-worker --help for the options.`);
+    throw new UsageError(`${describeParseError(error)}\nRun nexus-worker --help for the options.`);
   }
 
   const { values, positionals } = parsed;
@@ -103,6 +103,19 @@ export function parseCliArgs(argv: string[]): CliOptions {
     help: values.help,
     version: values.version,
   };
+}
+
+/**
+ * Node's message for an unknown option goes on to explain how to pass a positional that starts
+ * with '-' after '--'. The worker takes no such positional, so that advice would only mislead.
+ */
+function describeParseError(error: unknown): string {
+  const message = errorMessage(error);
+  const unknownOption = /^Unknown option '.*'(?=\. To specify a positional)/s.exec(message);
+  if (errorCode(error) === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknownOption) {
+    return printable(unknownOption[0]);
+  }
+  return printable(message);
 }
 
 function readCommand(positionals: string[]): CliCommand | undefined {

@@ -11,7 +11,7 @@ import {
   TransientError,
 } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
-import { httpRequest, type HttpAnswer } from './http-request.js';
+import { AnswerTooLargeError, httpRequest, type HttpAnswer } from './http-request.js';
 import { networkReason } from './network-reason.js';
 import { StreamedJsonBody, type BodyAttempt } from './streamed-json-body.js';
 import type { StreamedText } from './streamed-text.js';
@@ -65,6 +65,15 @@ const DEFAULT_RETRY: RetryPolicy = {
 };
 
 const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/**
+ * Upload and delete answers are a few hundred bytes; a server that echoes the request could send
+ * a whole transcript back, escaped, which stays well under this.
+ */
+const ANSWER_BYTES = 64 * 1024 * 1024;
+/** The pending-items list holds whole webhook payloads: large, but not without end. */
+const PENDING_ANSWER_BYTES = 256 * 1024 * 1024;
+/** Streamed bodies larger than this are announced with `Expect: 100-continue`, as curl does. */
+const EXPECT_CONTINUE_BYTES = 1024 * 1024;
 
 /** Talks to the Nexus HTTP API: the key in a header, every request timed out and retried. */
 export class NexusClient {
@@ -77,6 +86,8 @@ export class NexusClient {
   private readonly abortSignal: AbortSignal | undefined;
   /** Ends Retry-After waits: shutdown asked, or the grace period ran out. */
   private readonly waitSignal: AbortSignal | undefined;
+  /** Cleared for good when a server answers 417 to `Expect: 100-continue`. */
+  private expectContinue = true;
 
   constructor(options: NexusClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -143,12 +154,18 @@ export class NexusClient {
   ): Promise<Answer> {
     const what = `${method} ${path.split('?')[0]}`;
     let attempts = 0;
+    // What the last failed attempt ran into: a stop between attempts must not hide it.
+    let lastReason: string | undefined;
 
     try {
       return await pRetry(
         async () => {
           if (attempts > 0 && this.stopSignal?.aborted) {
-            throw new AbortError('the worker is shutting down');
+            const stopped =
+              lastReason === undefined
+                ? 'the worker is shutting down'
+                : new NexusUnavailableError(what, attempts, lastReason);
+            throw new AbortError(stopped);
           }
           attempts += 1;
           const answer = await this.attempt(method, path, body);
@@ -166,6 +183,7 @@ export class NexusClient {
           signal: this.abortSignal,
           shouldRetry: ({ error }) => error instanceof TransientError && !this.waitSignal?.aborted,
           onFailedAttempt: async ({ error, retriesLeft }) => {
+            if (error instanceof TransientError) lastReason = error.message;
             if (!(error instanceof TransientError) || retriesLeft === 0) return;
             this.log.debug(`${what}: ${error.message}; retrying (${retriesLeft} left)`);
             await this.waitRetryAfter(error);
@@ -200,6 +218,8 @@ export class NexusClient {
     const signals = [timeout.signal, this.abortSignal].filter((signal) => !!signal);
     const streamed = body instanceof StreamedJsonBody ? body.open() : undefined;
     const { headers, payload } = requestParts(this.apiKey, body, streamed);
+    const large = body instanceof StreamedJsonBody && body.length > EXPECT_CONTINUE_BYTES;
+    const expectContinue = this.expectContinue && large;
 
     try {
       const answer = await httpRequest(new URL(`${this.baseUrl}${path}`), {
@@ -207,12 +227,21 @@ export class NexusClient {
         headers,
         body: payload,
         signal: AbortSignal.any(signals),
+        maxAnswerBytes: method === 'GET' ? PENDING_ANSWER_BYTES : ANSWER_BYTES,
+        expectContinue,
       });
+      if (answer.status === 417 && expectContinue) {
+        this.expectContinue = false;
+        throw new TransientError('HTTP 417: Expect: 100-continue refused; sending without it');
+      }
       return { ...answer, json: parseJson(answer.text) };
     } catch (error) {
+      if (error instanceof TransientError) throw error;
       // A transcript that could not be read again is no reason to retry: the caller decides.
       const sourceError = streamed?.sourceError();
       if (sourceError instanceof Error) throw new AbortError(sourceError);
+      // An answer past any size Nexus sends will not shrink on a retry.
+      if (error instanceof AnswerTooLargeError) throw new AbortError(error);
       if (this.abortSignal?.aborted) throw new AbortError('the worker is shutting down');
       if (timeout.signal.aborted) throw new TransientError(`no answer within ${this.timeoutMs} ms`);
       throw new TransientError(networkReason(error));

@@ -1,3 +1,5 @@
+import { plural } from '../worker/plural.js';
+
 /** Nexus refused the key (401 or 403): every further request would fail the same way. */
 export class NexusAuthError extends Error {
   readonly status: number;
@@ -43,7 +45,7 @@ export class NexusRedirectError extends Error {
 /** Nexus could not be reached, or kept failing, through every retry. */
 export class NexusUnavailableError extends Error {
   constructor(what: string, attempts: number, lastReason: string) {
-    super(`${what} failed after ${attempts} attempts: ${lastReason}`);
+    super(`${what} failed after ${plural(attempts, 'attempt')}: ${lastReason}`);
     this.name = 'NexusUnavailableError';
   }
 }

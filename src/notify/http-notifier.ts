@@ -8,6 +8,8 @@ import type { Notification } from './notification.js';
 import { NotifyError, type Notifier } from './notifier.js';
 
 const BODY_EXCERPT_CHARS = 200;
+/** How much of an error answer is read: its message is cut to BODY_EXCERPT_CHARS anyway. */
+const ERROR_ANSWER_BYTES = 64 * 1024;
 /** Answers that say "not now" rather than "no": OpenClaw restarting, or rate limiting hooks. */
 const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -80,33 +82,69 @@ export class HttpNotifier implements Notifier {
   }
 
   private async attempt(body: string, signal: AbortSignal): Promise<void> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
+    // Not AbortSignal.any: `signal` lives as long as the daemon, and every composite made from it
+    // would stay attached to it for good.
+    const attempt = new AbortController();
+    const stop = () => attempt.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, this.timeoutMs);
+
     try {
-      response = await fetch(this.url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.any([signal, timeout]),
-        redirect: 'manual',
-      });
+      await this.exchange(body, attempt.signal);
     } catch (error) {
+      if (error instanceof NotifyError || error instanceof AbortError) throw error;
       if (signal.aborted) throw new AbortError(new NotifyError('stopped: shutting down'));
-      if (timeout.aborted) {
-        throw new RetryableNotifyError(`no answer within ${this.timeoutMs / 1000}s`);
-      }
+      if (timedOut) throw new RetryableNotifyError(`no answer within ${this.timeoutMs / 1000}s`);
       throw new RetryableNotifyError(`request failed: ${networkReason(error)}`);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', stop);
     }
+  }
+
+  private async exchange(body: string, signal: AbortSignal): Promise<void> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body,
+      signal,
+      redirect: 'manual',
+    });
 
     if (response.ok) {
       await response.body?.cancel().catch(() => undefined);
       return;
     }
-    const text = await response.text().catch(() => '');
-    const reason = describeRefusal(response, text);
+    const reason = describeRefusal(response, await readStart(response));
     if (!RETRIED_STATUSES.has(response.status)) throw new AbortError(new NotifyError(reason));
     throw new RetryableNotifyError(reason, parseRetryAfter(response.headers.get('retry-after')));
   }
+}
+
+/** The start of an error answer, enough for its message; the rest is not read. */
+async function readStart(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < ERROR_ANSWER_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A broken error answer still has its status, which says enough.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, ERROR_ANSWER_BYTES).toString('utf8');
 }
 
 /** `HTTP 429 (Retry-After: 30): too many requests`, with the body's error text when it has one. */

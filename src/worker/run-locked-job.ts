@@ -6,7 +6,7 @@ import { redact, type Logger } from './logger.js';
 import { runJob } from './run-job.js';
 import { acquireLock, jobLockPath, type LockHolder, type LockRole } from './run-lock.js';
 import type { Shutdown } from './shutdown.js';
-import { abortWhenGraceEnds } from './shutdown-grace.js';
+import { runSignals } from './shutdown-grace.js';
 import { writeRunRecord } from './state-store.js';
 
 export interface LockedRunSettings {
@@ -43,6 +43,7 @@ export async function runLockedJob(
 
   const { lock } = attempt;
   const forget = shutdown.atExit(() => lock.releaseSync());
+  const signals = runSignals(shutdown.signal, requestGraceMs(settings));
   try {
     const startedAt = new Date();
     const result = maskResult(
@@ -51,8 +52,8 @@ export async function runLockedJob(
         baseDir: settings.loaded.dir,
         stateDir,
         log,
-        signal: shutdown.signal,
-        abortSignal: abortWhenGraceEnds(shutdown.signal, requestGraceMs(settings)),
+        signal: signals.stop,
+        abortSignal: signals.abort,
         dryRun: settings.dryRun,
         progress: settings.progress,
       }),
@@ -62,6 +63,7 @@ export async function runLockedJob(
     if (!settings.dryRun) await saveRun(job, startedAt, result, settings);
     return { kind: 'ran', result, startedAt };
   } finally {
+    signals.release();
     forget();
     await lock.release();
   }

@@ -26,17 +26,41 @@ export function startGracePeriod(signal: AbortSignal, graceMs: number): GracePer
   };
 }
 
+/** The signals one run works under, tied to the process's shutdown signal for that run only. */
+export interface RunSignals {
+  /** Fires with the shutdown signal: start nothing new. */
+  stop: AbortSignal;
+  /** Fires `graceMs` after the shutdown signal: cut off the work in flight. */
+  abort: AbortSignal;
+  /** Unties them from the shutdown signal; call it when the run is over. */
+  release(): void;
+}
+
 /**
- * A signal that fires `graceMs` after `signal`: work in flight may finish within the grace
- * period, and is cut off when it runs out.
+ * Per-run signals that follow the process-wide `shutdown` signal through one listener, removed
+ * when the run ends. A daemon runs jobs for months: a listener or an `AbortSignal.any` on the
+ * long-lived signal for every run would pile up (Node warns after 10, and keeps them all).
  */
-export function abortWhenGraceEnds(signal: AbortSignal, graceMs: number): AbortSignal {
-  const controller = new AbortController();
-  const startCountdown = () => {
-    const timer = setTimeout(() => controller.abort(), graceMs);
+export function runSignals(shutdown: AbortSignal, graceMs: number): RunSignals {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onShutdown = () => {
+    stop.abort();
+    timer = setTimeout(() => abort.abort(), graceMs);
+    // The countdown alone must not keep a worker alive that has finished everything else.
     timer.unref();
   };
-  if (signal.aborted) startCountdown();
-  else signal.addEventListener('abort', startCountdown, { once: true });
-  return controller.signal;
+
+  if (shutdown.aborted) onShutdown();
+  else shutdown.addEventListener('abort', onShutdown, { once: true });
+
+  return {
+    stop: stop.signal,
+    abort: abort.signal,
+    release: () => {
+      shutdown.removeEventListener('abort', onShutdown);
+      clearTimeout(timer);
+    },
+  };
 }

@@ -56,3 +56,31 @@ test('the help lists both commands and --json, within 100 columns', () => {
   assert.match(HELP, /^ {2}--json {11}With status: print JSON/m);
   assert.ok(HELP.split('\n').every((line) => line.length <= 100));
 });
+
+test('an unknown option is named alone, without advice about positionals the worker lacks',
+  async () => {
+    const argvs = [['--bogus'], ['status', '-x'], ['--bogus=1']];
+    const runs = await Promise.all(argvs.map((argv) => runCli(argv)));
+
+    const hint = 'Run nexus-worker --help for the options.\n';
+    assert.deepEqual(
+      runs.map((run) => [run.code, run.stdout, run.stderr]),
+      [
+        [2, '', `nexus-worker: Unknown option '--bogus'\n${hint}`],
+        [2, '', `nexus-worker: Unknown option '-x'\n${hint}`],
+        [2, '', `nexus-worker: Unknown option '--bogus'\n${hint}`],
+      ],
+    );
+  },
+);
+
+test('a flag without its value keeps Node\'s own message, which says what is missing', async () => {
+  const run = await runCli(['--config']);
+
+  assert.equal(run.code, 2);
+  assert.equal(
+    run.stderr,
+    "nexus-worker: Option '--config <value>' argument missing\n" +
+      'Run nexus-worker --help for the options.\n',
+  );
+});

@@ -119,3 +119,26 @@ test('a restarted daemon runs only the jobs whose interval has passed', async (t
   assert.equal(countLines(run.stderr, /\[future\] Running job/), 0);
   assert.ok(Date.parse((await readState(dir, 'overdue')).startedAt) > Date.parse(hourAgo));
 });
+
+test('a daemon that runs its job many times leaves nothing behind on the shutdown signal',
+  async (t) => {
+    const nexus = await startLocalNexus({ apiKey: KEY });
+    t.after(() => nexus.close());
+    const dir = await makeTempDir(t);
+    const config = await writeConfig(dir, [{ id: 'often', intervalMinutes: 1 }], {
+      url: nexus.url,
+    });
+
+    const daemon = spawnCli(t, ['--config', config, '--verbose'], {
+      env: { NEXUS_WORKER_MINUTE_MS: '20' },
+      secrets: [KEY],
+    });
+    // Node warns once 11 listeners sit on one signal: 15 runs would pass that if each left one.
+    await daemon.waitForStderr((text) => countLines(text, runEnded('often')) >= 15, '15 runs');
+    daemon.child.kill('SIGTERM');
+    const run = await daemon.exited();
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stderr, /MaxListenersExceededWarning|memory leak/);
+  },
+);

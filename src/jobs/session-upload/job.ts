@@ -51,6 +51,7 @@ async function runSessionUpload(
     const say = category === 'name-not-utf8' ? log.warn : worthSaying ? log.info : log.debug;
     say(`Skipped: ${name} (${reason})`);
   }
+  tally.waiting = scan.waiting.length;
   // A busy folder can hold thousands of fresh files: one line says how many, debug says which.
   const waitLog = context.dryRun || scan.waiting.length <= 10 ? log.info : log.debug;
   for (const { candidate, reason } of scan.waiting) {
@@ -98,9 +99,15 @@ async function runSessionUpload(
 
   if (tally.ledgerChanged) await saveLedger(ledger, context, tally);
   if (tally.archived > 0) log.info(`Archived ${plural(tally.archived, 'file')}`);
-  log.info(`Job complete: ${tally.uploaded} uploaded, ${tally.failed} failed`);
+  const waiting = tally.waiting > 0 ? `, ${tally.waiting} waiting` : '';
+  log.info(`Job complete: ${tally.uploaded} uploaded, ${tally.failed} failed${waiting}`);
 
-  return tallyResult(tally, ready.length, args.agentId, context.jobId);
+  return tallyResult(tally, {
+    jobId: context.jobId,
+    agentId: args.agentId,
+    found: ready.length,
+    settleMinutes: options.settleMinutes,
+  });
 }
 
 function reportStore(

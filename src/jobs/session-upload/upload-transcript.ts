@@ -4,6 +4,7 @@ import { isRunFatal } from '../../nexus/errors.js';
 import type { TranscriptCandidate } from '../../openclaw/find-transcripts.js';
 import { errorCode, errorMessage } from '../../worker/errors.js';
 import type { JobContext } from '../job-type.js';
+import { SHUTTING_DOWN, stoppedRequestReason } from '../stopped-request.js';
 import { archiveTranscript } from './archive-transcript.js';
 import {
   TranscriptChangedError,
@@ -29,7 +30,7 @@ export async function uploadTranscript(candidate: TranscriptCandidate, run: Uplo
   const { context, tally, options } = run;
   if (tally.stopReason) return;
   if (context.signal.aborted) {
-    tally.stopReason = 'the worker is shutting down';
+    tally.stopReason = SHUTTING_DOWN;
     return;
   }
 
@@ -93,8 +94,12 @@ function handleUploadError(candidate: TranscriptCandidate, error: unknown, run: 
     context.log.info(`Gone before upload: ${candidate.name} (removed by OpenClaw)`);
     return;
   }
-  if (context.signal.aborted) {
-    tally.stopReason = 'the worker is shutting down';
+  const stop = stoppedRequestReason(error, context.signal);
+  if (stop !== undefined) {
+    // Not a failure of the file: it stays for the next run. A reason that says what went wrong
+    // before the stop (Nexus down, say) replaces the bare stop, whichever lane saw which first.
+    context.log.warn(`Upload stopped: ${candidate.name}: ${stop}; left for the next run`);
+    if (!tally.stopReason || tally.stopReason === SHUTTING_DOWN) tally.stopReason = stop;
     return;
   }
 

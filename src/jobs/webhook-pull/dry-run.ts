@@ -59,7 +59,8 @@ export async function dryRunDelivery(items: WebhookItem[], run: DryRun): Promise
     }
   }
 
-  log.info(`Would mark ${plural(wouldMark, 'item')} delivered on Nexus`);
+  // As in a real run, which says nothing about marking when there is nothing to mark.
+  if (wouldMark > 0) log.info(`Would mark ${plural(wouldMark, 'item')} delivered on Nexus`);
   const failed = tally.errors.length;
   const delivered = plural(wouldDeliver, 'webhook item');
   let message = `Dry run: would deliver ${delivered} to ${run.agentId}`;

@@ -7,6 +7,7 @@ import type { JobResult } from '../../worker/job-result.js';
 import type { Logger } from '../../worker/logger.js';
 import { plural } from '../../worker/plural.js';
 import type { JobContext, JobType } from '../job-type.js';
+import { stoppedRequestReason } from '../stopped-request.js';
 import { deliverItems } from './deliver-items.js';
 import { forgetExpired, loadLedger } from './delivery-ledger.js';
 import { dryRunDelivery } from './dry-run.js';
@@ -54,7 +55,7 @@ async function runWebhookPull(
   }
 
   const pending = await fetchPending(args.agentId, context);
-  if (!pending.ok) return stopped(pending.reason, tally, context);
+  if (!pending.ok) return stopped(pending.reason, tally, context, pending.byShutdown);
   log.info(`Found ${plural(pending.listed, 'pending webhook item')}`);
   const { items, keepPending } = screenItems(pending, tally, log);
 
@@ -115,23 +116,40 @@ async function prepareInbox(inbox: string, log: Logger): Promise<void> {
   }
 }
 
-async function fetchPending(agentId: string, context: JobContext): Promise<PendingAnswer> {
+/** The pending list, or why there is none; `byShutdown` when a stop signal cut the request. */
+type FetchedPending =
+  | Extract<PendingAnswer, { ok: true }>
+  | { ok: false; reason: string; byShutdown: boolean };
+
+async function fetchPending(agentId: string, context: JobContext): Promise<FetchedPending> {
   let answer: unknown;
   try {
     answer = await context.nexus.fetchPending(agentId);
   } catch (error) {
-    return { ok: false, reason: `Could not fetch pending webhook items: ${errorMessage(error)}` };
+    const stop = stoppedRequestReason(error, context.signal);
+    const reason = `Could not fetch pending webhook items: ${stop ?? errorMessage(error)}`;
+    return { ok: false, reason, byShutdown: stop !== undefined };
   }
 
   const pending = readPendingAnswer(answer, agentId);
   if (pending.ok) return pending;
   const reason = `Nexus sent a malformed pending list: ${pending.reason}`;
-  return { ok: false, reason: `${reason}; nothing was delivered or deleted` };
+  return { ok: false, reason: `${reason}; nothing was delivered or deleted`, byShutdown: false };
 }
 
-/** A run that could not get as far as the items. */
-function stopped(reason: string, tally: RunTally, context: JobContext): JobResult {
-  context.log.error(reason);
+/**
+ * A run that could not get as far as the items. One that a stop signal cut short is a warning:
+ * the worker did what it was asked to, and the next run picks up where this one stopped.
+ */
+function stopped(
+  reason: string,
+  tally: RunTally,
+  context: JobContext,
+  byShutdown = false,
+): JobResult {
+  if (byShutdown) context.log.warn(reason);
+  else context.log.error(reason);
+
   return {
     jobId: context.jobId,
     success: false,

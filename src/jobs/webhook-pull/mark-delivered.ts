@@ -2,6 +2,7 @@ import { isRunFatal } from '../../nexus/errors.js';
 import { errorMessage } from '../../worker/errors.js';
 import { plural } from '../../worker/plural.js';
 import type { JobContext } from '../job-type.js';
+import { stoppedRequestReason } from '../stopped-request.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import { addNote, type RunTally } from './run-tally.js';
 
@@ -30,7 +31,7 @@ export async function markDelivered(
       await context.nexus.deleteItems(batch);
       marked += batch.length;
     } catch (error) {
-      failure = errorMessage(error);
+      failure = stoppedRequestReason(error, context.signal) ?? errorMessage(error);
       if (isRunFatal(error) || context.signal.aborted) break;
     }
   }

@@ -55,10 +55,11 @@ describe('session_upload holding transcripts back', { concurrency: 4 }, () => {
     assert.deepEqual(first.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 1 session for ${AGENT}`,
+      message: `Uploaded 1 session for ${AGENT}; 2 waiting (locked or changed in the last 10 min)`,
       itemsProcessed: 1,
       errors: [],
     });
+    assertLogged(first, 'INFO', 'Job complete: 1 uploaded, 0 failed, 2 waiting');
     for (const name of [lockedArchive, lockedPlain]) {
       const reason = `${name}.lock exists: a writer holds the file`;
       assertLogged(first, 'INFO', `Waiting: ${name} (${reason})`);
@@ -79,6 +80,7 @@ describe('session_upload holding transcripts back', { concurrency: 4 }, () => {
     assert.equal(second.result.itemsProcessed, 2);
     assert.equal(second.result.success, true);
     assert.deepEqual(logged(second, 'INFO').filter((line) => line.startsWith('Waiting:')), []);
+    assertLogged(second, 'INFO', 'Job complete: 2 uploaded, 0 failed');
     assertStoredExactly(nexus, files);
     assert.deepEqual(await folderNames(job.archiveDir), Object.keys(files).sort());
     assert.deepEqual(await folderNames(dir), ['sessions.json']);
@@ -115,10 +117,11 @@ describe('session_upload holding transcripts back', { concurrency: 4 }, () => {
     assert.deepEqual(run.result, {
       jobId: JOB_ID,
       success: true,
-      message: `Uploaded 2 sessions for ${AGENT}`,
+      message: `Uploaded 2 sessions for ${AGENT}; 3 waiting (locked or changed in the last 10 min)`,
       itemsProcessed: 2,
       errors: [],
     });
+    assertLogged(run, 'INFO', 'Job complete: 2 uploaded, 0 failed, 3 waiting');
     const waits = 'waits until unchanged for 10 min';
     const twoMinutes = `modified 2 min( \\d+ s)? ago; ${waits}`;
     const twoMinutesLine = new RegExp(`^Waiting: ${recent} \\(${twoMinutes}\\)$`);

@@ -114,6 +114,20 @@ test('a dry run lists what it would write and changes nothing', async (t) => {
   assert.equal(nexus.pendingItems(agentId).length, 1);
 });
 
+test('with nothing pending, neither a dry run nor a real run speaks of marking', async (t) => {
+  const job = await setUpJob(t, { url: nexus.url, apiKey: nexus.apiKey, agentId: 'quiet' });
+
+  const dryRun = await job.run(['--dry-run']);
+  const realRun = await job.run();
+
+  for (const { cli } of [dryRun, realRun]) {
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stderr, /Found 0 pending webhook items/);
+    assert.doesNotMatch(cli.stderr, /delivered on Nexus/);
+  }
+  assert.equal(dryRun.result.message, 'Dry run: would deliver 0 webhook items to quiet');
+});
+
 test('a file already in the inbox is kept as it is, recorded, and marked delivered', async (t) => {
   const agentId = 'known';
   const job = await setUpJob(t, { url: nexus.url, apiKey: nexus.apiKey, agentId });

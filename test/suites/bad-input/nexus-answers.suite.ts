@@ -63,7 +63,7 @@ describe('bad input: what Nexus answers to an upload', { concurrency: 4 }, () =>
     assert.ok(Date.now() - started < 20_000, 'a body that never ends must not hold the run');
     assert.equal(run.code, 1, run.stderr);
     const [first] = testCase.archives;
-    const reason = 'POST /sessions failed after 1 attempts: no answer within 1000 ms';
+    const reason = 'POST /sessions failed after 1 attempt: no answer within 1000 ms';
     assert.deepEqual(run.result.errors, [`${first?.name}: ${reason}`]);
     assertLogged(run, 'ERROR', `Stopping this run: ${reason}`);
     assert.equal(testCase.stub.requests.length, 1, 'Nexus unreachable: the run stops');
@@ -154,7 +154,7 @@ describe('bad input: what Nexus answers to an upload', { concurrency: 4 }, () =>
     const run = await testCase.job.run();
 
     assert.equal(run.code, 1, run.stderr);
-    const failed = /^Upload failed: .*: POST \/sessions failed after 1 attempts: /;
+    const failed = /^Upload failed: .*: POST \/sessions failed after 1 attempt: /;
     assertLoggedMatch(run, 'ERROR', failed);
     await assertNothingMoved(testCase);
   });

@@ -32,7 +32,7 @@ test('a Retry-After beyond what a run waits for ends the run at once', async (t)
 
   assert.equal(run.code, 1, run.stderr);
   assert.equal(rig.proxy.requestsTo(UPLOAD).length, 1, 'an hour is not waited for');
-  const asked = /failed after 1 attempts: HTTP 429; Nexus asked to wait 3600s$/;
+  const asked = /failed after 1 attempt: HTTP 429; Nexus asked to wait 3600s$/;
   assert.match(run.result.errors[0] ?? '', asked);
   assert.match(run.result.message, /2 left for the next run$/);
   const { waiting } = await assertNoTranscriptLost(fixture, rig.nexus);
