@@ -74,6 +74,8 @@ const ANSWER_BYTES = 64 * 1024 * 1024;
 const PENDING_ANSWER_BYTES = 256 * 1024 * 1024;
 /** Streamed bodies larger than this are announced with `Expect: 100-continue`, as curl does. */
 const EXPECT_CONTINUE_BYTES = 1024 * 1024;
+/** Base URLs that answered 417 to `Expect: 100-continue`: asked no more while the process runs. */
+const refuseExpect = new Set<string>();
 
 /** Talks to the Nexus HTTP API: the key in a header, every request timed out and retried. */
 export class NexusClient {
@@ -86,8 +88,6 @@ export class NexusClient {
   private readonly abortSignal: AbortSignal | undefined;
   /** Ends Retry-After waits: shutdown asked, or the grace period ran out. */
   private readonly waitSignal: AbortSignal | undefined;
-  /** Cleared for good when a server answers 417 to `Expect: 100-continue`. */
-  private expectContinue = true;
 
   constructor(options: NexusClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -219,10 +219,11 @@ export class NexusClient {
     const streamed = body instanceof StreamedJsonBody ? body.open() : undefined;
     const { headers, payload } = requestParts(this.apiKey, body, streamed);
     const large = body instanceof StreamedJsonBody && body.length > EXPECT_CONTINUE_BYTES;
-    const expectContinue = this.expectContinue && large;
+    const expectContinue = large && !refuseExpect.has(this.baseUrl);
 
+    let answer: HttpAnswer;
     try {
-      const answer = await httpRequest(new URL(`${this.baseUrl}${path}`), {
+      answer = await httpRequest(new URL(`${this.baseUrl}${path}`), {
         method,
         headers,
         body: payload,
@@ -230,13 +231,7 @@ export class NexusClient {
         maxAnswerBytes: method === 'GET' ? PENDING_ANSWER_BYTES : ANSWER_BYTES,
         expectContinue,
       });
-      if (answer.status === 417 && expectContinue) {
-        this.expectContinue = false;
-        throw new TransientError('HTTP 417: Expect: 100-continue refused; sending without it');
-      }
-      return { ...answer, json: parseJson(answer.text) };
     } catch (error) {
-      if (error instanceof TransientError) throw error;
       // A transcript that could not be read again is no reason to retry: the caller decides.
       const sourceError = streamed?.sourceError();
       if (sourceError instanceof Error) throw new AbortError(sourceError);
@@ -248,6 +243,13 @@ export class NexusClient {
     } finally {
       clearTimeout(timer);
     }
+
+    if (answer.status === 417 && expectContinue) {
+      // Not an attempt that failed: the same request again at once, as the server wants it.
+      refuseExpect.add(this.baseUrl);
+      return this.attempt(method, path, body);
+    }
+    return { ...answer, json: parseJson(answer.text) };
   }
 }
 

@@ -34,6 +34,14 @@ export class AnswerTooLargeError extends Error {
   }
 }
 
+/** A success or duplicate answer that came before the whole body was sent: not to be trusted. */
+export class EarlyAnswerError extends Error {
+  constructor(status: number) {
+    super(`HTTP ${status} came before the whole request body was sent; not taken as an answer`);
+    this.name = 'EarlyAnswerError';
+  }
+}
+
 /** The answer's content encoding cannot be read. */
 export class AnswerEncodingError extends Error {
   constructor(message: string) {
@@ -73,23 +81,36 @@ export function httpRequest(url: URL, options: HttpRequestOptions): Promise<Http
 
     const request = transport.request(url, { method, headers, signal }, (response) => {
       answered = true;
+      const early = !bodyDone;
+      const status = response.statusCode ?? 0;
       stopBody();
+
+      // Only a refusal can come before the server has the body: a success then proves nothing.
+      if (early && !isRefusal(status)) {
+        response.destroy();
+        request.destroy();
+        reject(new EarlyAnswerError(status));
+        return;
+      }
+
       readAnswer(response, maxAnswerBytes).then(
         (answer) => {
           resolve(answer);
-          if (!bodyDone) request.destroy();
+          // The connection holds half a request: it can serve no other.
+          if (early) request.destroy();
         },
         (error: unknown) => {
-          // Cut short by the server closing on a body it did not want: its status still holds.
-          if (!bodyDone && (response.statusCode ?? 0) >= 400 && !isOwnLimit(error)) {
-            resolve(statusOnly(response));
-          } else {
-            reject(error);
-          }
+          request.destroy();
+          // A refusal's body is only a detail: its status says what matters, however it ends.
+          // A success or a duplicate must come whole to be believed.
+          if (isRefusal(status)) resolve(statusOnly(response));
+          else reject(error);
         },
       );
     });
     request.on('error', (error) => {
+      // The file being sent is closed too: a daemon meeting resets must not run out of them.
+      stopBody();
       if (!answered) reject(error);
     });
 
@@ -127,6 +148,11 @@ export function httpRequest(url: URL, options: HttpRequestOptions): Promise<Http
       startBody();
     }
   });
+}
+
+/** An answer that can come before the body: the server refuses the request as it stands. */
+function isRefusal(status: number): boolean {
+  return status >= 400 && status !== 409;
 }
 
 function isOwnLimit(error: unknown): boolean {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { CommandNotifier } from '../../src/notify/command-notifier.js';
-import { NotificationQueue } from '../../src/notify/notification-queue.js';
+import {
+  MAX_WAITING_PER_AGENT,
+  NotificationQueue,
+} from '../../src/notify/notification-queue.js';
 import type { Notification } from '../../src/notify/notification.js';
 import { createLogger } from '../../src/worker/logger.js';
 import { isProcessAlive } from '../../src/worker/process-identity.js';
@@ -86,3 +89,23 @@ test('a failed notification is logged with its exit code and the next one still 
     assert.match(failures[0] ?? '', /exited with code 3: no such agent$/);
   },
 );
+
+test('an agent far behind keeps only the newest messages waiting, said once', async (t) => {
+  const dir = await makeTempDir(t);
+  const fake = await makeFakeOpenclaw(dir, { sleepMs: 20 });
+  const { queue, lines } = queueFor(fake);
+  const texts = Array.from({ length: MAX_WAITING_PER_AGENT + 5 }, (_, n) => `run ${n}`);
+
+  for (const text of texts) queue.enqueue(notification('ops', text));
+  assert.equal(queue.pending, MAX_WAITING_PER_AGENT + 1, 'one in flight, the rest waiting');
+  await queue.idle();
+
+  // The first was already on its way; runs 1 to 4 gave way to the newest twenty.
+  const sent = (await fake.calls()).map((call) => call.argv.at(-1));
+  assert.deepEqual(sent, [texts[0], ...texts.slice(5)]);
+  const warnings = lines.filter((line) => line.includes('[WARNING]'));
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0] ?? '', /agent "ops" are falling behind the runs/);
+  assert.ok(lines.some((line) => line.includes('4 older notifications to agent "ops" dropped')));
+  assert.equal(queue.pending, 0);
+});
