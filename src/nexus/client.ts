@@ -2,15 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import pRetry, { AbortError } from 'p-retry';
 
-import { redact, type Logger } from '../worker/logger.js';
+import type { Logger } from '../worker/logger.js';
 import {
-  NexusAuthError,
-  NexusEndpointError,
-  NexusRedirectError,
-  NexusUnavailableError,
-  TransientError,
-} from './errors.js';
-import { parseRetryAfter } from './retry-after.js';
+  describeAnswer,
+  isJsonObject,
+  parseJson,
+  settleOrThrow,
+  type Answer,
+} from './answer.js';
+import { NexusUnavailableError, TransientError } from './errors.js';
 import { AnswerTooLargeError, httpRequest, type HttpAnswer } from './http-request.js';
 import { networkReason } from './network-reason.js';
 import { StreamedJsonBody, type BodyAttempt } from './streamed-json-body.js';
@@ -53,10 +53,6 @@ export type UploadOutcome =
   | { kind: 'duplicate' }
   | { kind: 'rejected'; status: number; reason: string };
 
-interface Answer extends HttpAnswer {
-  json: unknown;
-}
-
 const DEFAULT_RETRY: RetryPolicy = {
   retries: 4,
   minDelayMs: 1000,
@@ -64,7 +60,6 @@ const DEFAULT_RETRY: RetryPolicy = {
   maxRetryAfterMs: 120_000,
 };
 
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /**
  * Upload and delete answers are a few hundred bytes; a server that echoes the request could send
  * a whole transcript back, escaped, which stays well under this.
@@ -266,50 +261,4 @@ function requestParts(apiKey: string, body: unknown, streamed: BodyAttempt | und
   const payload = JSON.stringify(body);
   headers['content-length'] = String(Buffer.byteLength(payload));
   return { headers, payload };
-}
-
-function settleOrThrow(answer: Answer, path: string): void {
-  const { status } = answer;
-  if (status === 401 || status === 403) throw new AbortError(new NexusAuthError(status));
-  const where = path.split('?')[0] ?? path;
-  if (status === 404 || status === 405) throw new AbortError(new NexusEndpointError(status, where));
-  if (status >= 300 && status < 400) {
-    const location = redirectTarget(answer.header('location'));
-    throw new AbortError(new NexusRedirectError(status, where, location));
-  }
-  if (TRANSIENT_STATUSES.has(status) || status >= 500) {
-    const retryAfter = parseRetryAfter(answer.header('retry-after'));
-    throw new TransientError(`HTTP ${status}`, retryAfter);
-  }
-}
-
-/** Where a redirect points, without its query: enough to fix the config, nothing more. */
-function redirectTarget(location: string | undefined): string | undefined {
-  return location ? location.split(/[?#]/)[0] : undefined;
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isJsonObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * `HTTP 400: sessionId is not a UUID`, using the answer's error field when it has one. A server
- * that echoes the request may quote the key; the reason ends up in logs and state files.
- */
-function describeAnswer(answer: Answer, apiKey: string): string {
-  const json = answer.json as { error?: unknown } | undefined;
-  const error = typeof json?.error === 'string' ? json.error : undefined;
-  // Masked before it is cut short, so that no cut leaves a piece of the key behind.
-  const masked = redact(error ?? answer.text, [apiKey]);
-  const detail = error === undefined ? masked.slice(0, 200).trim() : masked;
-  return detail ? `HTTP ${answer.status}: ${detail}` : `HTTP ${answer.status}`;
 }
