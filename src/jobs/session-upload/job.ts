@@ -24,6 +24,19 @@ import {
 import { emptyTally, tallyResult, type Tally } from './upload-tally.js';
 import { uploadTranscript, type UploadRun } from './upload-transcript.js';
 
+/** Stray files already named at INFO by this process; cleared now and then to stay small. */
+const noticed = new Set<string>();
+const MAX_NOTICED = 10_000;
+
+function firstNotice(sessionsDir: string, name: string): boolean {
+  const key = `${sessionsDir}\0${name}`;
+  if (noticed.has(key)) return false;
+
+  if (noticed.size >= MAX_NOTICED) noticed.clear();
+  noticed.add(key);
+  return true;
+}
+
 export const sessionUpload: JobType<SessionUploadArgs, SessionUploadOptions> = {
   type: 'session_upload',
   argsSchema: sessionUploadArgsSchema,
@@ -47,7 +60,9 @@ async function runSessionUpload(
   });
   reportStore(scan.store, context, tally);
   for (const { name, reason, category } of scan.skipped) {
-    const worthSaying = context.dryRun || category === 'no-session-id';
+    // A stray file may be a misnamed transcript: said once, not on every run of a daemon.
+    const stray = category === 'no-session-id' && firstNotice(sessionsDir, name);
+    const worthSaying = context.dryRun || stray;
     const say = category === 'name-not-utf8' ? log.warn : worthSaying ? log.info : log.debug;
     say(`Skipped: ${name} (${reason})`);
   }
