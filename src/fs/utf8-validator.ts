@@ -1,5 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
+import { utf8CharacterLength } from './utf8-character.js';
+
 /**
  * Checks that a byte stream is valid UTF-8, chunk by chunk, without decoding it. A character cut
  * in two by a chunk boundary is held back and checked with the next chunk.
@@ -39,16 +41,9 @@ function completeLength(bytes: Uint8Array): number {
     const byte = bytes[index]!;
     if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
 
-    const needed = sequenceLength(byte);
+    // A byte that starts no character is left in, for isUtf8 to refuse.
+    const needed = Math.max(1, utf8CharacterLength(byte));
     return index + needed > bytes.length ? index : bytes.length;
   }
   return bytes.length;
-}
-
-/** The length a lead byte announces; 1 for ASCII and for bytes that cannot lead. */
-function sequenceLength(lead: number): number {
-  if (lead >= 0xf0 && lead <= 0xf4) return 4;
-  if (lead >= 0xe0) return lead <= 0xef ? 3 : 1;
-  if (lead >= 0xc2) return 2;
-  return 1;
 }

@@ -5,13 +5,15 @@
  */
 import { isUtf8 } from 'node:buffer';
 
+import { utf8CharacterLength } from '../fs/utf8-character.js';
+
 export function showNameBytes(name: Buffer): string {
   let shown = '';
   let index = 0;
 
   while (index < name.length) {
     const lead = name[index] as number;
-    const length = characterLength(lead);
+    const length = utf8CharacterLength(lead);
     const character = name.subarray(index, index + length);
     if (length > 0 && character.length === length && isUtf8(character)) {
       shown += character.toString('utf8');
@@ -22,13 +24,4 @@ export function showNameBytes(name: Buffer): string {
     }
   }
   return shown;
-}
-
-/** Bytes in the UTF-8 character that `lead` starts; 0 when no character starts with it. */
-function characterLength(lead: number): number {
-  if (lead < 0x80) return 1;
-  if (lead >= 0xc2 && lead <= 0xdf) return 2;
-  if (lead >= 0xe0 && lead <= 0xef) return 3;
-  if (lead >= 0xf0 && lead <= 0xf4) return 4;
-  return 0;
 }
